@@ -1,0 +1,2 @@
+//! The `phiguard` command.
+fn main() {}
