@@ -1,0 +1,1 @@
+pub mod root_account_mfa_enabled;

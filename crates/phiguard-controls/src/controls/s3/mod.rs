@@ -1,0 +1,1 @@
+pub mod s3_bucket_versioning_enabled;

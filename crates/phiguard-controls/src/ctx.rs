@@ -1,0 +1,354 @@
+//! What a control sees: the inventory through per-kind indexes, settings, the PHI scope, the
+//! clock; and where it writes its evaluations.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use phiguard_model::kinds::*;
+use phiguard_model::{
+    Account, Details, Evaluation, Evidence, Inventory, Resource, ResourceKind, Status, Subject,
+    Timestamp,
+};
+
+use crate::settings::Settings;
+
+/// Indexes built once per scan and shared by every control.
+pub struct Index<'a> {
+    by_kind: Vec<Vec<u32>>,
+    phi: Vec<bool>,
+    by_arn: OnceLock<HashMap<&'a str, u32>>,
+    inventory: &'a Inventory,
+}
+
+impl<'a> Index<'a> {
+    /// Builds the per-kind index and PHI flags in one pass.
+    pub fn new(inventory: &'a Inventory, settings: &Settings) -> Index<'a> {
+        let mut by_kind = vec![Vec::new(); ResourceKind::ALL.len()];
+        let mut phi = Vec::with_capacity(inventory.resources.len());
+        for (i, r) in inventory.resources.iter().enumerate() {
+            by_kind[r.kind().index()].push(u32::try_from(i).unwrap_or(u32::MAX));
+            phi.push(
+                settings.phi_tags.matches(&r.tags)
+                    || settings.phi_accounts.iter().any(|a| *a == r.account),
+            );
+        }
+        Index {
+            by_kind,
+            phi,
+            by_arn: OnceLock::new(),
+            inventory,
+        }
+    }
+
+    fn resource(&self, i: u32) -> &'a Resource {
+        &self.inventory.resources[i as usize]
+    }
+}
+
+/// The evaluation context handed to a control.
+pub struct Ctx<'a> {
+    /// The inventory.
+    pub inventory: &'a Inventory,
+    /// Settings from `phiguard.toml` and the command line.
+    pub settings: &'a Settings,
+    index: Arc<Index<'a>>,
+}
+
+macro_rules! kind_accessors {
+    ($($method:ident => $variant:ident($ty:ty)),* $(,)?) => {
+        impl<'a> Ctx<'a> {
+            $(
+            #[doc = concat!("Every `", stringify!($variant), "` resource with its details.")]
+            pub fn $method(&self) -> impl Iterator<Item = (&'a Resource, &'a $ty)> + '_ {
+                let index = &*self.index;
+                index.by_kind[ResourceKind::$variant.index()].iter().filter_map(move |i| {
+                    let r = index.resource(*i);
+                    match &r.details {
+                        Details::$variant(d) => Some((r, d)),
+                        _ => None,
+                    }
+                })
+            }
+            )*
+        }
+    };
+}
+
+kind_accessors! {
+    s3_buckets => S3Bucket(S3Bucket),
+    iam_users => IamUser(IamUser),
+    iam_groups => IamGroup(IamGroup),
+    iam_roles => IamRole(IamRole),
+    iam_policies => IamPolicy(IamPolicy),
+    kms_keys => KmsKey(KmsKey),
+    ebs_volumes => EbsVolume(EbsVolume),
+    ebs_snapshots => EbsSnapshot(EbsSnapshot),
+    ec2_instances => Ec2Instance(Ec2Instance),
+    security_groups => SecurityGroup(SecurityGroup),
+    vpcs => Vpc(Vpc),
+    rds_instances => RdsInstance(RdsInstance),
+    rds_clusters => RdsCluster(RdsCluster),
+    rds_snapshots => RdsSnapshot(RdsSnapshot),
+    dynamodb_tables => DynamodbTable(DynamodbTable),
+    trails => Trail(Trail),
+    log_groups => LogGroup(LogGroup),
+    cloudwatch_alarms => CloudwatchAlarm(CloudwatchAlarm),
+    sns_topics => SnsTopic(SnsTopic),
+    guardduty_detectors => GuarddutyDetector(GuarddutyDetector),
+    config_recorders => ConfigRecorder(ConfigRecorder),
+    security_hubs => SecurityHub(SecurityHubHub),
+    backup_plans => BackupPlan(BackupPlan),
+    backup_vaults => BackupVault(BackupVault),
+    load_balancers => LoadBalancer(LoadBalancer),
+    distributions => Distribution(Distribution),
+    secrets => Secret(Secret),
+    lambda_functions => LambdaFunction(LambdaFunction),
+    tagged => Tagged(phiguard_model::resource::Tagged),
+}
+
+impl<'a> Ctx<'a> {
+    /// A context over a prepared index.
+    pub fn new(inventory: &'a Inventory, settings: &'a Settings, index: Arc<Index<'a>>) -> Ctx<'a> {
+        Ctx {
+            inventory,
+            settings,
+            index,
+        }
+    }
+
+    /// Every resource, of every kind, with its PHI flag.
+    pub fn all_resources(&self) -> impl Iterator<Item = (&'a Resource, bool)> + '_ {
+        let index = &*self.index;
+        self.inventory
+            .resources
+            .iter()
+            .zip(index.phi.iter().copied())
+    }
+
+    /// Resources of one kind.
+    pub fn resources_of(&self, kind: ResourceKind) -> impl Iterator<Item = &'a Resource> + '_ {
+        let index = &*self.index;
+        index.by_kind[kind.index()]
+            .iter()
+            .map(move |i| index.resource(*i))
+    }
+
+    /// The accounts scanned.
+    pub fn accounts(&self) -> &'a [Account] {
+        &self.inventory.accounts
+    }
+
+    /// Whether a resource is in PHI scope (by tag or by account).
+    pub fn is_phi(&self, resource: &Resource) -> bool {
+        let base = self.inventory.resources.as_ptr() as usize;
+        let at = resource as *const Resource as usize;
+        let size = size_of::<Resource>();
+        if at >= base && size > 0 {
+            let i = (at - base) / size;
+            if let Some(flag) = self.index.phi.get(i) {
+                if std::ptr::eq(&self.inventory.resources[i], resource) {
+                    return *flag;
+                }
+            }
+        }
+        self.settings.phi_tags.matches(&resource.tags) || self.is_phi_account(&resource.account)
+    }
+
+    /// Whether a whole account is declared PHI scope in the settings.
+    pub fn is_phi_account(&self, account: &str) -> bool {
+        self.settings.phi_accounts.iter().any(|a| a == account)
+    }
+
+    /// Whether an account holds any PHI resource (or is declared PHI scope).
+    pub fn account_holds_phi(&self, account: &str) -> bool {
+        self.is_phi_account(account)
+            || self
+                .all_resources()
+                .any(|(r, phi)| phi && r.account == account)
+    }
+
+    /// The subject for a resource, with its PHI flag.
+    pub fn subject(&self, resource: &'a Resource) -> Subject<'a> {
+        Subject::resource(resource, self.is_phi(resource))
+    }
+
+    /// The subject for a whole account.
+    pub fn account_subject(&self, account: &'a Account) -> Subject<'a> {
+        Subject::account(&account.id, self.account_holds_phi(&account.id))
+    }
+
+    /// The subject for one region of an account.
+    pub fn region_subject(&self, account: &'a Account, region: &'a str) -> Subject<'a> {
+        Subject::region(&account.id, region, self.account_holds_phi(&account.id))
+    }
+
+    /// The resource with this ARN.
+    pub fn by_arn(&self, arn: &str) -> Option<&'a Resource> {
+        let index = &*self.index;
+        let map = index.by_arn.get_or_init(|| {
+            index
+                .inventory
+                .resources
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.arn.as_str(), u32::try_from(i).unwrap_or(u32::MAX)))
+                .collect()
+        });
+        map.get(arn).map(|i| index.resource(*i))
+    }
+
+    /// What coverage says about a data source in an account and region (`global` for global
+    /// sources); `None` if it was never collected.
+    pub fn coverage(
+        &self,
+        account: &str,
+        region: &str,
+        source: phiguard_model::DataSource,
+    ) -> Option<&'a phiguard_model::CoverageState> {
+        self.inventory
+            .coverage
+            .iter()
+            .find(|c| c.source == source && c.account == account && c.region == region)
+            .map(|c| &c.state)
+    }
+
+    /// The scan's clock.
+    pub fn now(&self) -> Timestamp {
+        self.settings.now
+    }
+
+    /// Whole days from `then` to the scan's clock (0 if in the future).
+    pub fn days_since(&self, then: Timestamp) -> i64 {
+        (self.settings.now.as_second() - then.as_second()).max(0) / 86_400
+    }
+}
+
+/// Where a control writes its evaluations.
+#[derive(Default)]
+pub struct Findings<'a> {
+    pub(crate) items: Vec<Evaluation<'a>>,
+    /// Indexes of items that rest on an attestation rather than on collected data, and so are
+    /// not gated by coverage.
+    pub(crate) attested: Vec<usize>,
+}
+
+impl<'a> Findings<'a> {
+    /// An empty set.
+    pub fn new() -> Findings<'a> {
+        Findings {
+            items: Vec::new(),
+            attested: Vec::new(),
+        }
+    }
+
+    /// Records an evaluation.
+    pub fn push(
+        &mut self,
+        subject: Subject<'a>,
+        status: Status,
+        reason: impl Into<Cow<'a, str>>,
+        evidence: Evidence<'a>,
+    ) {
+        self.items.push(Evaluation {
+            subject,
+            status,
+            reason: reason.into(),
+            evidence,
+        });
+    }
+
+    /// Records a pass.
+    pub fn pass(
+        &mut self,
+        subject: Subject<'a>,
+        reason: impl Into<Cow<'a, str>>,
+        evidence: Evidence<'a>,
+    ) {
+        self.push(subject, Status::Pass, reason, evidence);
+    }
+
+    /// Records a failure.
+    pub fn fail(
+        &mut self,
+        subject: Subject<'a>,
+        reason: impl Into<Cow<'a, str>>,
+        evidence: Evidence<'a>,
+    ) {
+        self.push(subject, Status::Fail, reason, evidence);
+    }
+
+    /// Records pass or fail depending on `ok`.
+    pub fn check(
+        &mut self,
+        subject: Subject<'a>,
+        ok: bool,
+        pass_reason: impl Into<Cow<'a, str>>,
+        fail_reason: impl Into<Cow<'a, str>>,
+        evidence: Evidence<'a>,
+    ) {
+        if ok {
+            self.pass(subject, pass_reason, evidence);
+        } else {
+            self.fail(subject, fail_reason, evidence);
+        }
+    }
+
+    /// Records that the data needed was missing.
+    pub fn error(
+        &mut self,
+        subject: Subject<'a>,
+        reason: impl Into<Cow<'a, str>>,
+        evidence: Evidence<'a>,
+    ) {
+        self.push(subject, Status::Error, reason, evidence);
+    }
+
+    /// Records that the requirement does not apply.
+    pub fn not_applicable(
+        &mut self,
+        subject: Subject<'a>,
+        reason: impl Into<Cow<'a, str>>,
+        evidence: Evidence<'a>,
+    ) {
+        self.push(subject, Status::NotApplicable, reason, evidence);
+    }
+
+    /// Records that a human attestation is needed.
+    pub fn manual(
+        &mut self,
+        subject: Subject<'a>,
+        reason: impl Into<Cow<'a, str>>,
+        evidence: Evidence<'a>,
+    ) {
+        self.push(subject, Status::Manual, reason, evidence);
+    }
+
+    /// Records a pass that rests on a human attestation from the configuration (a BAA signed
+    /// on paper), not on collected data: coverage gaps do not turn it into `error`. The
+    /// evidence must say who attested and where the record is.
+    pub fn attested(
+        &mut self,
+        subject: Subject<'a>,
+        reason: impl Into<Cow<'a, str>>,
+        evidence: Evidence<'a>,
+    ) {
+        self.attested.push(self.items.len());
+        self.push(subject, Status::Pass, reason, evidence);
+    }
+
+    /// The evaluations so far.
+    pub fn items(&self) -> &[Evaluation<'a>] {
+        &self.items
+    }
+
+    /// Takes the evaluations.
+    pub fn into_items(self) -> Vec<Evaluation<'a>> {
+        self.items
+    }
+
+    /// Takes the evaluations with their "attested" flags.
+    pub(crate) fn into_parts(self) -> (Vec<Evaluation<'a>>, Vec<usize>) {
+        (self.items, self.attested)
+    }
+}

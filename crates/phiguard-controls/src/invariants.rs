@@ -1,0 +1,217 @@
+//! Catalogue invariants: one test module for every rule a control must follow.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use phiguard_model::{Citation, DataSource, SeedArea, Status};
+
+use crate::catalogue::CATALOGUE;
+use crate::control::DOC_SECTIONS;
+
+#[test]
+fn ids_and_slugs_are_unique_and_well_formed() {
+    let mut seen = HashSet::new();
+    for c in CATALOGUE {
+        let (service, number) = c.id().split_once('-').expect("id has a dash");
+        assert!(
+            !service.is_empty()
+                && service
+                    .chars()
+                    .all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit()),
+            "{}",
+            c.id()
+        );
+        assert!(
+            number.len() == 3 && number.chars().all(|ch| ch.is_ascii_digit()),
+            "{}",
+            c.id()
+        );
+        assert!(
+            c.slug()
+                .chars()
+                .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-')
+                && !c.slug().starts_with('-')
+                && !c.slug().ends_with('-')
+                && !c.slug().contains("--"),
+            "{}",
+            c.slug()
+        );
+        assert!(seen.insert(c.id().to_string()), "duplicate id {}", c.id());
+        assert!(
+            seen.insert(c.slug().to_string()),
+            "duplicate slug {}",
+            c.slug()
+        );
+        assert!(
+            !c.meta.title.is_empty() && !c.meta.title.ends_with('.'),
+            "{}: title",
+            c.id()
+        );
+    }
+}
+
+#[test]
+fn every_doc_section_is_present_in_order() {
+    for c in CATALOGUE {
+        let mut last = 0;
+        for section in DOC_SECTIONS {
+            let heading = format!("# {section}\n");
+            let at = c
+                .doc
+                .find(&heading)
+                .unwrap_or_else(|| panic!("{}: missing section {section}", c.id()));
+            assert!(at >= last, "{}: section {section} out of order", c.id());
+            last = at;
+            let text = c.doc_section(section).unwrap_or_default();
+            assert!(
+                text.len() > 20,
+                "{}: section {section} is too short",
+                c.id()
+            );
+        }
+        let remediation = c.doc_section("Remediation").unwrap_or_default();
+        assert!(
+            remediation.contains("CLI") || remediation.contains("aws "),
+            "{}: remediation lacks a CLI step",
+            c.id()
+        );
+    }
+}
+
+#[test]
+fn every_citation_is_valid() {
+    for c in CATALOGUE {
+        assert!(!c.meta.citations.is_empty(), "{}: no citation", c.id());
+        for citation in c.meta.citations {
+            if let Err(e) = Citation::parse(citation) {
+                panic!("{}: {e}", c.id());
+            }
+        }
+    }
+}
+
+#[test]
+fn every_control_reads_something_and_declares_kinds_it_reads() {
+    for c in CATALOGUE {
+        assert!(!c.meta.inputs.is_empty(), "{}: declares no input", c.id());
+        for kind in c.meta.resource_kinds {
+            assert!(
+                c.meta.inputs.iter().any(|i| i.source() == kind.source()),
+                "{}: evaluates {kind} but does not declare {} as an input",
+                c.id(),
+                kind.source()
+            );
+        }
+    }
+}
+
+#[test]
+fn every_seed_area_is_covered() {
+    for area in SeedArea::ALL {
+        assert!(
+            CATALOGUE.iter().any(|c| c.meta.seed_area == area),
+            "no control for {area:?}"
+        );
+    }
+}
+
+#[test]
+fn every_control_passes_its_passing_example_and_fails_its_failing_one() {
+    for c in CATALOGUE {
+        let examples = (c.examples)();
+        let rows = examples.pass.run(c);
+        assert!(
+            rows.iter().any(|r| r.status == Status::Pass),
+            "{}: passing example has no pass: {rows:#?}",
+            c.id()
+        );
+        assert!(
+            rows.iter()
+                .all(|r| r.status != Status::Fail && r.status != Status::Error),
+            "{}: passing example has a fail or error: {rows:#?}",
+            c.id()
+        );
+        let rows = examples.fail.run(c);
+        assert!(
+            rows.iter().any(|r| r.status == Status::Fail),
+            "{}: failing example has no fail: {rows:#?}",
+            c.id()
+        );
+    }
+}
+
+/// The acceptance rule "never a false pass", for every data source kind: deny the source in
+/// every region of the passing example and every evaluation of every control that reads it
+/// must be `error`, with the reason.
+#[test]
+fn a_denied_input_never_passes() {
+    let mut checked = HashSet::new();
+    for c in CATALOGUE {
+        for input in c.meta.inputs {
+            let source = input.source();
+            let rows = (c.examples)().pass.deny(source).run(c);
+            assert!(
+                !rows.is_empty(),
+                "{}: nothing reported with {source} denied",
+                c.id()
+            );
+            for row in &rows {
+                assert_eq!(
+                    row.status,
+                    Status::Error,
+                    "{}: {source} denied but {row:?}",
+                    c.id()
+                );
+                assert!(row.reason.contains("access denied"), "{}: {row:?}", c.id());
+            }
+            checked.insert(source);
+        }
+    }
+    // Sources no control reads yet are listed here so that adding one is a conscious step.
+    let unread: Vec<DataSource> = DataSource::ALL
+        .iter()
+        .copied()
+        .filter(|s| !checked.contains(s))
+        .collect();
+    assert!(unread.len() < DataSource::ALL.len(), "no source checked");
+}
+
+#[test]
+fn every_control_file_is_registered() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/controls");
+    let registered: HashSet<String> = CATALOGUE.iter().map(|c| c.module.to_string()).collect();
+    let mut files = 0;
+    for service in std::fs::read_dir(&root).expect("controls dir") {
+        let service = service.expect("entry").path();
+        if !service.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(&service).expect("service dir") {
+            let file = file.expect("entry").path();
+            let stem = file
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default()
+                .to_string();
+            if file.extension().is_none_or(|e| e != "rs") || stem == "mod" || stem.starts_with('_')
+            {
+                continue;
+            }
+            files += 1;
+            let service_name = service
+                .file_name()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default();
+            let module = format!("phiguard_controls::controls::{service_name}::{stem}");
+            assert!(
+                registered.contains(&module),
+                "{module} is not registered in CATALOGUE"
+            );
+        }
+    }
+    assert_eq!(
+        files,
+        CATALOGUE.len(),
+        "a registered control has no file of its own"
+    );
+}
