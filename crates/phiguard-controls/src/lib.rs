@@ -21,7 +21,9 @@ pub use catalogue::{CATALOGUE, find, suggest};
 pub use control::{Control, Input, Lifecycle, Meta};
 pub use ctx::{Ctx, Findings};
 pub use engine::{Diagnostic, DiagnosticLevel, Outcome, ScanResult, evaluate};
-pub use settings::{BaaAttestation, Selection, Settings, Thresholds, Waiver};
+pub use settings::{
+    BaaAttestation, RiskAssessmentAttestation, Selection, Settings, Thresholds, Waiver,
+};
 
 /// What a control file needs in scope.
 pub mod prelude {

@@ -55,6 +55,19 @@ pub struct BaaAttestation {
     pub signed: Option<Date>,
 }
 
+/// A documented risk assessment declared in the config (until the records store keeps them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RiskAssessmentAttestation {
+    /// Account id, or `*` for every scanned account.
+    pub account: String,
+    /// When it was completed.
+    pub completed: Date,
+    /// Who performed it.
+    pub performed_by: String,
+    /// Where the report is kept.
+    pub reference: String,
+}
+
 /// A waiver: an accepted failure, with reason, approver and expiry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Waiver {
@@ -111,6 +124,11 @@ pub struct Settings {
     pub thresholds: Thresholds,
     /// BAA attestations.
     pub baa_attestations: Vec<BaaAttestation>,
+    /// Risk assessments performed.
+    pub risk_assessments: Vec<RiskAssessmentAttestation>,
+    /// Maximum age of the last risk assessment in days (default 365; HIPAA asks for regular
+    /// assessment, many organisations do it quarterly).
+    pub risk_assessment_max_age_days: i64,
     /// Accounts trusted as first party (e.g. the organisation's own): roles they may assume
     /// need no ExternalId.
     pub trusted_accounts: Vec<String>,
@@ -132,6 +150,8 @@ impl Settings {
             phi_only: false,
             thresholds: Thresholds::default(),
             baa_attestations: Vec::new(),
+            risk_assessments: Vec::new(),
+            risk_assessment_max_age_days: 365,
             trusted_accounts: Vec::new(),
             severity_overrides: BTreeMap::new(),
             selection: Selection::default(),

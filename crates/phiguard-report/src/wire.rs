@@ -1,0 +1,486 @@
+//! The frozen wire model, version 1. Every renderer reads this, never the engine's types, so
+//! all formats agree. Adding an optional field is compatible; renaming or removing one is a
+//! new version.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use phiguard_controls::{Control, DiagnosticLevel, ScanResult, Settings};
+use phiguard_model::{
+    Citation, Inventory, SeedArea, Severity, SharedArea, Status, Timestamp, Value,
+};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Serialize, Serializer};
+
+/// The wire format version.
+pub const REPORT_VERSION: u32 = 1;
+
+/// A scan report.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Report<'a> {
+    /// Always [`REPORT_VERSION`].
+    pub report_version: u32,
+    /// The tool that wrote it.
+    pub tool: Tool,
+    /// When the scan ran (the injected clock).
+    pub scan_time: Timestamp,
+    /// Where the inventory came from.
+    pub inventory: InventoryInfo,
+    /// Accounts scanned.
+    pub accounts: Vec<AccountInfo>,
+    /// Every region scanned, sorted.
+    pub regions: Vec<String>,
+    /// Counts.
+    pub summary: Summary,
+    /// Per HIPAA standard (e.g. `164.312(a)`), counts of results citing it.
+    pub by_hipaa_section: Vec<GroupCounts>,
+    /// Per seed area (the ten customer responsibilities).
+    pub by_seed_area: Vec<GroupCounts>,
+    /// Per shared-responsibility area, with the AWS and customer halves.
+    pub by_shared_area: Vec<SharedAreaCounts>,
+    /// The controls that ran, with their metadata.
+    pub controls: Vec<ControlInfo>,
+    /// One entry per evaluation.
+    #[serde(borrow)]
+    pub results: Vec<ResultV1<'a>>,
+    /// Diagnostics about the scan (expired or unmatched waivers, ...).
+    pub diagnostics: Vec<DiagnosticV1>,
+}
+
+/// Tool name and version.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Tool {
+    /// `phiguard`.
+    pub name: String,
+    /// Semver.
+    pub version: String,
+}
+
+/// Inventory provenance.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct InventoryInfo {
+    /// When the data was collected.
+    pub generated_at: Timestamp,
+    /// `live`, `config_snapshot`, `demo`, `synthetic`.
+    pub source: String,
+    /// Free text.
+    pub description: String,
+    /// Number of resources.
+    pub resources: usize,
+}
+
+/// An account.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AccountInfo {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: Option<String>,
+    /// Regions scanned.
+    pub regions: Vec<String>,
+}
+
+/// Result counts by status.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    /// Pass.
+    pub pass: usize,
+    /// Fail.
+    pub fail: usize,
+    /// Error (not evaluated).
+    pub error: usize,
+    /// Manual.
+    pub manual: usize,
+    /// Waived.
+    pub waived: usize,
+    /// Not applicable.
+    pub not_applicable: usize,
+}
+
+impl Counts {
+    /// Adds one result.
+    pub fn add(&mut self, status: Status) {
+        match status {
+            Status::Pass => self.pass += 1,
+            Status::Fail => self.fail += 1,
+            Status::Error => self.error += 1,
+            Status::Manual => self.manual += 1,
+            Status::Waived => self.waived += 1,
+            Status::NotApplicable => self.not_applicable += 1,
+        }
+    }
+
+    /// All results.
+    pub fn total(&self) -> usize {
+        self.pass + self.fail + self.error + self.manual + self.waived + self.not_applicable
+    }
+}
+
+/// Summary counts.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Summary {
+    /// Results by status.
+    pub results: Counts,
+    /// Unwaived failures by severity.
+    pub failures_by_severity: BTreeMap<Severity, usize>,
+    /// Unwaived failures on PHI resources.
+    pub phi_failures: usize,
+    /// Controls that ran.
+    pub controls: usize,
+    /// Distinct subjects evaluated.
+    pub subjects: usize,
+    /// Whether some data could not be collected (some results are `error`).
+    pub incomplete: bool,
+}
+
+/// Counts for a group (HIPAA standard or seed area).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GroupCounts {
+    /// `164.312(a)` or `encryption`.
+    pub key: String,
+    /// Human title.
+    pub title: String,
+    /// Counts.
+    pub counts: Counts,
+}
+
+/// Counts for a shared-responsibility area.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SharedAreaCounts {
+    /// `data_protection`.
+    pub key: String,
+    /// Title.
+    pub title: String,
+    /// What AWS does.
+    pub aws: String,
+    /// What the customer does.
+    pub customer: String,
+    /// Counts of the customer's controls.
+    pub counts: Counts,
+}
+
+/// A control's metadata as reports show it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ControlInfo {
+    /// `S3-007`.
+    pub id: String,
+    /// Slug.
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// Base severity.
+    pub severity: Severity,
+    /// Seed area.
+    pub seed_area: SeedArea,
+    /// Shared-responsibility area.
+    pub shared_area: SharedArea,
+    /// Normalised HIPAA citations.
+    pub hipaa: Vec<String>,
+    /// AWS Config managed rules.
+    pub config_rules: Vec<String>,
+    /// Prowler checks.
+    pub prowler_checks: Vec<String>,
+    /// Resource kinds.
+    pub resource_kinds: Vec<String>,
+    /// Data sources read.
+    pub data_sources: Vec<String>,
+    /// Markdown remediation (console, CLI, Terraform).
+    pub remediation: String,
+}
+
+impl ControlInfo {
+    /// From a catalogue control.
+    pub fn from_control(c: &Control) -> ControlInfo {
+        ControlInfo {
+            id: c.id().to_string(),
+            slug: c.slug().to_string(),
+            title: c.meta.title.to_string(),
+            severity: c.meta.severity,
+            seed_area: c.meta.seed_area,
+            shared_area: c.meta.shared_area,
+            hipaa: c.citations().iter().map(|c| c.to_string()).collect(),
+            config_rules: c.meta.config_rules.iter().map(|s| s.to_string()).collect(),
+            prowler_checks: c
+                .meta
+                .prowler_checks
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            resource_kinds: c
+                .meta
+                .resource_kinds
+                .iter()
+                .map(|k| k.as_str().to_string())
+                .collect(),
+            data_sources: c
+                .meta
+                .inputs
+                .iter()
+                .map(|i| i.source().as_str().to_string())
+                .collect(),
+            remediation: c.doc_section("Remediation").unwrap_or_default().to_string(),
+        }
+    }
+}
+
+/// One result.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ResultV1<'a> {
+    /// `S3-007`.
+    #[serde(borrow)]
+    pub control_id: Cow<'a, str>,
+    /// Slug.
+    #[serde(borrow)]
+    pub control_slug: Cow<'a, str>,
+    /// Status.
+    pub status: Status,
+    /// Effective severity (raised for PHI, after overrides).
+    pub severity: Severity,
+    /// ARN or stable id.
+    #[serde(borrow)]
+    pub resource: Cow<'a, str>,
+    /// Resource kind, absent for account- and region-level results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_kind: Option<Cow<'a, str>>,
+    /// Account.
+    #[serde(borrow)]
+    pub account: Cow<'a, str>,
+    /// Region or `global`.
+    #[serde(borrow)]
+    pub region: Cow<'a, str>,
+    /// In PHI scope.
+    pub phi: bool,
+    /// Attribute values read, in the order read.
+    #[serde(
+        serialize_with = "evidence_as_map",
+        deserialize_with = "evidence_from_map"
+    )]
+    pub evidence: Vec<(Cow<'a, str>, Value<'a>)>,
+    /// Why.
+    #[serde(borrow)]
+    pub reason: Cow<'a, str>,
+    /// The waiver, for `waived` results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<WaiverV1>,
+}
+
+/// A waiver as reported.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WaiverV1 {
+    /// Why.
+    pub reason: String,
+    /// Who approved.
+    pub approved_by: String,
+    /// Last day.
+    pub expires: String,
+}
+
+/// A diagnostic.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DiagnosticV1 {
+    /// `warning` or `error`.
+    pub level: String,
+    /// Stable code.
+    pub code: String,
+    /// Message.
+    pub message: String,
+    /// Config line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+}
+
+fn evidence_as_map<S: Serializer>(
+    evidence: &[(Cow<'_, str>, Value<'_>)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = s.serialize_map(Some(evidence.len()))?;
+    for (k, v) in evidence {
+        map.serialize_entry(k, v)?;
+    }
+    map.end()
+}
+
+fn evidence_from_map<'de, 'a, D>(d: D) -> Result<Vec<(Cow<'a, str>, Value<'a>)>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let map: serde_json::Map<String, serde_json::Value> = Deserialize::deserialize(d)?;
+    Ok(map
+        .into_iter()
+        .map(|(k, v)| {
+            (
+                Cow::Owned(k),
+                serde_json::from_value::<Value<'static>>(v).unwrap_or(Value::Null),
+            )
+        })
+        .collect())
+}
+
+/// Builds the wire model from a scan.
+pub fn build<'a>(
+    result: &'a ScanResult<'a>,
+    inventory: &'a Inventory,
+    settings: &Settings,
+    tool_version: &str,
+) -> Report<'a> {
+    let mut summary = Summary {
+        controls: result.controls.len(),
+        ..Summary::default()
+    };
+    let mut sections: BTreeMap<String, Counts> = BTreeMap::new();
+    let mut seeds: BTreeMap<SeedArea, Counts> = BTreeMap::new();
+    let mut shared: BTreeMap<SharedArea, Counts> = BTreeMap::new();
+    let mut subjects = std::collections::HashSet::new();
+    let citations: BTreeMap<&str, Vec<Citation>> = result
+        .controls
+        .iter()
+        .map(|c| (c.id(), c.citations()))
+        .collect();
+    let mut results = Vec::with_capacity(result.outcomes.len());
+    for outcome in &result.outcomes {
+        let e = &outcome.evaluation;
+        let meta = &outcome.control.meta;
+        summary.results.add(e.status);
+        subjects.insert(e.subject.id.as_ref());
+        if e.status == Status::Fail {
+            *summary
+                .failures_by_severity
+                .entry(outcome.severity)
+                .or_default() += 1;
+            if e.subject.phi {
+                summary.phi_failures += 1;
+            }
+        }
+        let mut standards: Vec<&str> = citations
+            .get(meta.id)
+            .map(|cs| cs.iter().map(Citation::standard).collect())
+            .unwrap_or_default();
+        standards.dedup();
+        for standard in standards {
+            sections
+                .entry(standard.to_string())
+                .or_default()
+                .add(e.status);
+        }
+        seeds.entry(meta.seed_area).or_default().add(e.status);
+        shared.entry(meta.shared_area).or_default().add(e.status);
+        results.push(ResultV1 {
+            control_id: Cow::Borrowed(meta.id),
+            control_slug: Cow::Borrowed(meta.slug),
+            status: e.status,
+            severity: outcome.severity,
+            resource: Cow::Borrowed(e.subject.id.as_ref()),
+            resource_kind: e.subject.kind.map(|k| Cow::Borrowed(k.as_str())),
+            account: Cow::Borrowed(e.subject.account.as_ref()),
+            region: Cow::Borrowed(e.subject.region.as_ref()),
+            phi: e.subject.phi,
+            evidence: e
+                .evidence
+                .iter()
+                .map(|(k, v)| (Cow::Borrowed(*k), v.clone()))
+                .collect(),
+            reason: Cow::Borrowed(e.reason.as_ref()),
+            waiver: outcome.waiver.map(|w| WaiverV1 {
+                reason: w.reason.clone(),
+                approved_by: w.approved_by.clone(),
+                expires: w.expires.to_string(),
+            }),
+        });
+    }
+    summary.subjects = subjects.len();
+    summary.incomplete = summary.results.error > 0;
+    let mut regions: Vec<String> = inventory
+        .accounts
+        .iter()
+        .flat_map(|a| a.regions.iter().cloned())
+        .collect();
+    regions.sort();
+    regions.dedup();
+    let section_title = |key: &str| {
+        Citation::parse(key)
+            .map(|c| c.title().to_string())
+            .unwrap_or_default()
+    };
+    Report {
+        report_version: REPORT_VERSION,
+        tool: Tool {
+            name: "phiguard".into(),
+            version: tool_version.into(),
+        },
+        scan_time: settings.now,
+        inventory: InventoryInfo {
+            generated_at: inventory.generated_at,
+            source: serde_json::to_value(inventory.source.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            description: inventory.source.description.clone(),
+            resources: inventory.resources.len(),
+        },
+        accounts: inventory
+            .accounts
+            .iter()
+            .map(|a| AccountInfo {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                regions: a.regions.clone(),
+            })
+            .collect(),
+        regions,
+        summary,
+        by_hipaa_section: sections
+            .into_iter()
+            .map(|(key, counts)| GroupCounts {
+                title: section_title(&key),
+                key,
+                counts,
+            })
+            .collect(),
+        by_seed_area: SeedArea::ALL
+            .iter()
+            .map(|a| GroupCounts {
+                key: a.as_str().into(),
+                title: a.title().into(),
+                counts: seeds.get(a).cloned().unwrap_or_default(),
+            })
+            .collect(),
+        by_shared_area: SharedArea::ALL
+            .iter()
+            .map(|a| SharedAreaCounts {
+                key: a.as_str().into(),
+                title: a.title().into(),
+                aws: a.aws_part().into(),
+                customer: a.customer_part().into(),
+                counts: shared.get(a).cloned().unwrap_or_default(),
+            })
+            .collect(),
+        controls: result
+            .controls
+            .iter()
+            .map(|c| ControlInfo::from_control(c))
+            .collect(),
+        results,
+        diagnostics: result
+            .diagnostics
+            .iter()
+            .map(|d| DiagnosticV1 {
+                level: match d.level {
+                    DiagnosticLevel::Warning => "warning".into(),
+                    DiagnosticLevel::Error => "error".into(),
+                },
+                code: d.code.into(),
+                message: d.message.clone(),
+                line: d.line,
+            })
+            .collect(),
+    }
+}
+
+impl Report<'_> {
+    /// Whether any unwaived failure is at or above `threshold`.
+    pub fn fails_at(&self, threshold: Severity) -> bool {
+        self.results
+            .iter()
+            .any(|r| r.status == Status::Fail && r.severity >= threshold)
+    }
+}
