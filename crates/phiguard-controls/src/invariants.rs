@@ -91,9 +91,9 @@ fn every_citation_is_valid() {
 }
 
 #[test]
-fn every_control_reads_something_and_declares_kinds_it_reads() {
+fn every_control_declares_the_sources_of_the_kinds_it_reads() {
     for c in CATALOGUE {
-        assert!(!c.meta.inputs.is_empty(), "{}: declares no input", c.id());
+        // Attestation-only controls (e.g. a documented risk assessment) read no AWS data.
         for kind in c.meta.resource_kinds {
             assert!(
                 c.meta.inputs.iter().any(|i| i.source() == kind.source()),
