@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use phiguard_model::{Citation, DataSource, SeedArea, Status};
+use phiguard_model::{Citation, CoverageState, DataSource, SeedArea, Status};
 
 use crate::catalogue::CATALOGUE;
 use crate::control::DOC_SECTIONS;
