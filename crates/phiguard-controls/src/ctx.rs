@@ -29,8 +29,7 @@ impl<'a> Index<'a> {
         for (i, r) in inventory.resources.iter().enumerate() {
             by_kind[r.kind().index()].push(u32::try_from(i).unwrap_or(u32::MAX));
             phi.push(
-                settings.phi_tags.matches(&r.tags)
-                    || settings.phi_accounts.iter().any(|a| *a == r.account),
+                settings.phi_tags.matches(&r.tags) || settings.phi_accounts.contains(&r.account),
             );
         }
         Index {
@@ -146,10 +145,10 @@ impl<'a> Ctx<'a> {
         let size = size_of::<Resource>();
         if at >= base && size > 0 {
             let i = (at - base) / size;
-            if let Some(flag) = self.index.phi.get(i) {
-                if std::ptr::eq(&self.inventory.resources[i], resource) {
-                    return *flag;
-                }
+            if let Some(flag) = self.index.phi.get(i)
+                && std::ptr::eq(&self.inventory.resources[i], resource)
+            {
+                return *flag;
             }
         }
         self.settings.phi_tags.matches(&resource.tags) || self.is_phi_account(&resource.account)

@@ -117,14 +117,29 @@ impl Fixture {
 
     /// Marks a data source denied in every region and drops what it would have collected.
     #[must_use]
-    pub fn deny(mut self, source: DataSource) -> Fixture {
-        for entry in &mut self.inventory.coverage {
-            if entry.source == source {
-                entry.state = CoverageState::Denied {
-                    code: "AccessDenied".into(),
-                    message: String::new(),
-                };
+    pub fn deny(self, source: DataSource) -> Fixture {
+        self.gap(
+            source,
+            Some(CoverageState::Denied {
+                code: "AccessDenied".into(),
+                message: String::new(),
+            }),
+        )
+    }
+
+    /// Puts a data source in `state` in every region (`None`: no coverage entry at all, as if
+    /// never collected) and drops what it would have collected.
+    #[must_use]
+    pub fn gap(mut self, source: DataSource, state: Option<CoverageState>) -> Fixture {
+        match state {
+            Some(state) => {
+                for entry in &mut self.inventory.coverage {
+                    if entry.source == source {
+                        entry.state = state.clone();
+                    }
+                }
             }
+            None => self.inventory.coverage.retain(|e| e.source != source),
         }
         self.inventory
             .resources
@@ -207,4 +222,23 @@ pub fn summary(root_mfa: bool, root_keys: bool) -> AccountSummary {
 /// A timestamp from RFC 3339 text.
 pub fn ts(text: &str) -> phiguard_model::Timestamp {
     text.parse().expect("test timestamp")
+}
+
+// --- encryption and network exposure (S3, EC2, RDS, DynamoDB, ELB, CloudFront) ---
+
+/// Rows as text, one per line: `status resource: reason` then `  key=value` lines, for insta
+/// snapshots of what a user reads.
+pub fn render(rows: &[Row]) -> String {
+    let mut out = String::new();
+    for row in rows {
+        let phi = if row.phi { " (phi)" } else { "" };
+        out.push_str(&format!(
+            "{} {}{phi}: {}\n",
+            row.status, row.resource, row.reason
+        ));
+        for evidence in &row.evidence {
+            out.push_str(&format!("  {evidence}\n"));
+        }
+    }
+    out
 }

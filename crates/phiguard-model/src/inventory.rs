@@ -118,10 +118,10 @@ impl Inventory {
                 found: u64::from(inventory.schema_version),
             }),
             Err(error) => {
-                if let Some(found) = declared_version(bytes) {
-                    if found != u64::from(SCHEMA_VERSION) {
-                        return Err(InventoryError::Version { found });
-                    }
+                if let Some(found) = declared_version(bytes)
+                    && found != u64::from(SCHEMA_VERSION)
+                {
+                    return Err(InventoryError::Version { found });
                 }
                 // Parse again, slowly, only to name the path of the error.
                 let mut de = serde_json::Deserializer::from_slice(bytes);

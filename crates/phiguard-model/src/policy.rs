@@ -259,6 +259,206 @@ impl PolicyDocument {
     }
 }
 
+/// Condition keys that, bound to fixed values by a positive operator, limit a grant to known
+/// callers, sources or networks: the keys Amazon S3 ("the meaning of public" in Block Public
+/// Access) and IAM Access Analyzer treat as making an otherwise open grant non-public.
+pub const LIMITING_CONDITION_KEYS: &[&str] = &[
+    "aws:SourceIp",
+    "aws:SourceVpc",
+    "aws:SourceVpce",
+    "aws:SourceArn",
+    "aws:SourceOwner",
+    "aws:SourceAccount",
+    "aws:SourceOrgID",
+    "aws:SourceOrgPaths",
+    "aws:PrincipalAccount",
+    "aws:PrincipalArn",
+    "aws:PrincipalOrgID",
+    "aws:PrincipalOrgPaths",
+    "aws:userid",
+    "s3:x-amz-server-side-encryption-aws-kms-key-id",
+    "s3:DataAccessPointArn",
+    "s3:DataAccessPointAccount",
+];
+
+/// Operators that require the key to be present and equal to one of the values.
+const POSITIVE_OPERATORS: &[&str] = &[
+    "StringEquals",
+    "StringEqualsIgnoreCase",
+    "StringLike",
+    "ArnEquals",
+    "ArnLike",
+    "IpAddress",
+];
+
+/// Whether a `Resource` pattern of a policy (`arn:aws:s3:::bucket/*`) matches `arn`, with `*`
+/// and `?` wildcards; case-sensitive, as ARNs are.
+pub fn resource_matches(pattern: &str, arn: &str) -> bool {
+    wildcard_match(pattern, arn)
+}
+
+fn limits_to_fixed_values(operator: &str, key: &str, values: &[String]) -> bool {
+    let operator = operator
+        .get(..12)
+        .filter(|p| p.eq_ignore_ascii_case("ForAnyValue:"))
+        .map_or(operator, |_| &operator[12..]);
+    if !POSITIVE_OPERATORS
+        .iter()
+        .any(|o| o.eq_ignore_ascii_case(operator))
+    {
+        return false;
+    }
+    if !LIMITING_CONDITION_KEYS
+        .iter()
+        .any(|k| k.eq_ignore_ascii_case(key))
+    {
+        return false;
+    }
+    let is_ip = key.eq_ignore_ascii_case("aws:SourceIp");
+    !values.is_empty()
+        && values.iter().all(|v| {
+            if v.contains('*') || v.contains('?') || v.is_empty() {
+                return false;
+            }
+            // A CIDR shorter than /8 (including 0.0.0.0/0 and ::/0) is the internet.
+            !is_ip
+                || v.rsplit_once('/')
+                    .is_none_or(|(_, bits)| bits.parse::<u8>().is_ok_and(|b| b >= 8))
+        })
+}
+
+impl Statement {
+    /// Whether the statement applies to every principal: `Principal: "*"` (or `{"AWS": "*"}`),
+    /// or a `NotPrincipal` (everyone except the listed ones).
+    pub fn applies_to_everyone(&self) -> bool {
+        self.not_principal.is_some() || self.principal.as_ref().is_some_and(Principal::is_wildcard)
+    }
+
+    /// Whether a condition pins the request to fixed accounts, organisations, sources or
+    /// networks ([`LIMITING_CONDITION_KEYS`] with a positive operator such as `StringEquals` or
+    /// `IpAddress`, no wildcard in the values, no CIDR wider than /8). `...IfExists` and
+    /// negated operators never limit: a request without the key, or with any other value,
+    /// still matches.
+    pub fn has_limiting_condition(&self) -> bool {
+        self.condition.iter().any(|(operator, keys)| {
+            keys.iter()
+                .any(|(key, values)| limits_to_fixed_values(operator, key, &values.0))
+        })
+    }
+
+    /// Whether this is an Allow anyone can use: it applies to everyone and no condition limits
+    /// it to fixed callers or networks.
+    pub fn is_public_allow(&self) -> bool {
+        self.effect == Effect::Allow && self.applies_to_everyone() && !self.has_limiting_condition()
+    }
+}
+
+impl PolicyDocument {
+    /// Allow statements open to anyone ([`Statement::is_public_allow`]). Deny statements are
+    /// not weighed against them, so this errs towards "public".
+    pub fn public_allows(&self) -> impl Iterator<Item = &Statement> {
+        self.statements.iter().filter(|s| s.is_public_allow())
+    }
+}
+
+#[cfg(test)]
+mod public_grant_tests {
+    use super::*;
+
+    fn statement(json: &str) -> Statement {
+        let doc = PolicyDocument::from_json(&format!(r#"{{"Statement":[{json}]}}"#)).unwrap();
+        doc.statements.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn wildcard_principal_without_conditions_is_public() {
+        let s = statement(
+            r#"{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#,
+        );
+        assert!(s.is_public_allow());
+        let s = statement(
+            r#"{"Effect":"Allow","Principal":{"AWS":["*"]},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#,
+        );
+        assert!(s.is_public_allow());
+        let s = statement(
+            r#"{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:*"}"#,
+        );
+        assert!(s.is_public_allow());
+    }
+
+    #[test]
+    fn fixed_principals_and_denies_are_not_public() {
+        let s = statement(
+            r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:*"}"#,
+        );
+        assert!(!s.is_public_allow());
+        let s = statement(r#"{"Effect":"Deny","Principal":"*","Action":"s3:*"}"#);
+        assert!(!s.is_public_allow());
+    }
+
+    #[test]
+    fn limiting_conditions() {
+        for (condition, limits) in [
+            (
+                r#"{"StringEquals":{"aws:SourceVpce":"vpce-1a2b3c4d"}}"#,
+                true,
+            ),
+            (
+                r#"{"StringEquals":{"AWS:PrincipalOrgID":["o-abc123"]}}"#,
+                true,
+            ),
+            (r#"{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}"#, true),
+            (
+                r#"{"ForAnyValue:StringEquals":{"aws:SourceAccount":"111122223333"}}"#,
+                true,
+            ),
+            (r#"{"IpAddress":{"aws:SourceIp":"0.0.0.0/0"}}"#, false),
+            (
+                r#"{"IpAddress":{"aws:SourceIp":["203.0.113.0/24","::/0"]}}"#,
+                false,
+            ),
+            (
+                r#"{"NotIpAddress":{"aws:SourceIp":"203.0.113.0/24"}}"#,
+                false,
+            ),
+            (
+                r#"{"StringEqualsIfExists":{"aws:SourceVpce":"vpce-1a2b3c4d"}}"#,
+                false,
+            ),
+            (
+                r#"{"StringLike":{"aws:PrincipalArn":"arn:aws:iam::*"}}"#,
+                false,
+            ),
+            (r#"{"Bool":{"aws:SecureTransport":"true"}}"#, false),
+        ] {
+            let s = statement(&format!(
+                r#"{{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Condition":{condition}}}"#
+            ));
+            assert_eq!(s.has_limiting_condition(), limits, "{condition}");
+            assert_eq!(s.is_public_allow(), !limits, "{condition}");
+        }
+    }
+
+    #[test]
+    fn public_allows_and_resource_patterns() {
+        let doc = PolicyDocument::from_json(
+            r#"{"Statement":[
+                {"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},
+                {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:*"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(doc.public_allows().count(), 1);
+        assert!(resource_matches("arn:aws:s3:::b/*", "arn:aws:s3:::b/*"));
+        assert!(resource_matches("*", "arn:aws:s3:::b/*"));
+        assert!(resource_matches("arn:aws:s3:::b*", "arn:aws:s3:::b/*"));
+        assert!(!resource_matches(
+            "arn:aws:s3:::b/phi/*",
+            "arn:aws:s3:::b/*"
+        ));
+        assert!(!resource_matches("arn:aws:s3:::B/*", "arn:aws:s3:::b/*"));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,12 @@
 //! write to the `io::Write` they are given.
 
 pub mod catalog;
+pub mod csv;
+pub mod html;
 pub mod json;
+pub mod ocsf;
+pub mod text;
+mod view;
 pub mod wire;
 
 use std::io;
@@ -55,9 +60,11 @@ pub fn render(
     out: &mut dyn io::Write,
     options: &RenderOptions,
 ) -> io::Result<()> {
-    let _ = options;
     match format {
+        Format::Text => text::render(report, out, options),
         Format::Json => json::render(report, out),
-        Format::Text | Format::Csv | Format::Html | Format::Ocsf => json::render(report, out),
+        Format::Csv => csv::render(report, out),
+        Format::Html => html::render(report, out),
+        Format::Ocsf => ocsf::render(report, out),
     }
 }

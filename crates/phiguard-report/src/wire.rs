@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use phiguard_controls::{Control, DiagnosticLevel, ScanResult, Settings};
+use phiguard_model::hipaa::SECTIONS;
 use phiguard_model::{
     Citation, Inventory, SeedArea, Severity, SharedArea, Status, Timestamp, Value,
 };
@@ -32,7 +33,8 @@ pub struct Report<'a> {
     pub regions: Vec<String>,
     /// Counts.
     pub summary: Summary,
-    /// Per HIPAA standard (e.g. `164.312(a)`), counts of results citing it.
+    /// Per HIPAA standard (e.g. `164.312(a)(1)` Access control, `164.308(a)(7)` Contingency
+    /// plan; see [`hipaa_standard`]), counts of results citing it.
     pub by_hipaa_section: Vec<GroupCounts>,
     /// Per seed area (the ten customer responsibilities).
     pub by_seed_area: Vec<GroupCounts>,
@@ -218,9 +220,23 @@ impl ControlInfo {
                 .iter()
                 .map(|i| i.source().as_str().to_string())
                 .collect(),
-            remediation: c.doc_section("Remediation").unwrap_or_default().to_string(),
+            remediation: doc_section(c.doc, "Remediation"),
         }
     }
+}
+
+/// A section of a control's doc comment (`# Remediation` up to the next `# ` heading), with
+/// the one-space indent of `///` lines removed; empty if absent.
+pub fn doc_section(doc: &str, name: &str) -> String {
+    let mut lines = doc.lines().map(|l| l.strip_prefix(' ').unwrap_or(l));
+    fn heading(line: &str) -> Option<&str> {
+        line.trim_end().strip_prefix("# ").map(str::trim)
+    }
+    if !lines.any(|l| heading(l) == Some(name)) {
+        return String::new();
+    }
+    let body: Vec<&str> = lines.take_while(|l| heading(l).is_none()).collect();
+    body.join("\n").trim().to_string()
 }
 
 /// One result.
@@ -331,10 +347,16 @@ pub fn build<'a>(
     let mut seeds: BTreeMap<SeedArea, Counts> = BTreeMap::new();
     let mut shared: BTreeMap<SharedArea, Counts> = BTreeMap::new();
     let mut subjects = std::collections::HashSet::new();
-    let citations: BTreeMap<&str, Vec<Citation>> = result
+    // Each control's distinct HIPAA standards, computed once per control, not per result.
+    let standards: BTreeMap<&str, Vec<String>> = result
         .controls
         .iter()
-        .map(|c| (c.id(), c.citations()))
+        .map(|c| {
+            let mut keys: Vec<String> = c.citations().iter().map(hipaa_standard).collect();
+            keys.sort();
+            keys.dedup();
+            (c.id(), keys)
+        })
         .collect();
     let mut results = Vec::with_capacity(result.outcomes.len());
     for outcome in &result.outcomes {
@@ -351,16 +373,10 @@ pub fn build<'a>(
                 summary.phi_failures += 1;
             }
         }
-        let mut standards: Vec<&str> = citations
-            .get(meta.id)
-            .map(|cs| cs.iter().map(Citation::standard).collect())
-            .unwrap_or_default();
-        standards.dedup();
-        for standard in standards {
-            sections
-                .entry(standard.to_string())
-                .or_default()
-                .add(e.status);
+        if let Some(standards) = standards.get(meta.id) {
+            for standard in standards {
+                sections.entry(standard.clone()).or_default().add(e.status);
+            }
         }
         seeds.entry(meta.seed_area).or_default().add(e.status);
         shared.entry(meta.shared_area).or_default().add(e.status);
@@ -396,11 +412,6 @@ pub fn build<'a>(
         .collect();
     regions.sort();
     regions.dedup();
-    let section_title = |key: &str| {
-        Citation::parse(key)
-            .map(|c| c.title().to_string())
-            .unwrap_or_default()
-    };
     Report {
         report_version: REPORT_VERSION,
         tool: Tool {
@@ -431,7 +442,7 @@ pub fn build<'a>(
         by_hipaa_section: sections
             .into_iter()
             .map(|(key, counts)| GroupCounts {
-                title: section_title(&key),
+                title: hipaa_title(&key).to_string(),
                 key,
                 counts,
             })
@@ -476,11 +487,84 @@ pub fn build<'a>(
     }
 }
 
+/// The HIPAA standard a citation belongs to, as the Security Rule numbers standards:
+/// `164.312(a)(2)(iv)` → `164.312(a)(1)` (Access control), `164.308(a)(7)(ii)(A)` →
+/// `164.308(a)(7)` (Contingency plan), `164.312(b)` → `164.312(b)` (Audit controls).
+/// Finer than [`Citation::standard`], whose `164.308(a)` lumps eight standards together.
+pub fn hipaa_standard(citation: &Citation) -> String {
+    let text = citation.as_str();
+    let (section, rest) = text.split_at(text.find('(').unwrap_or(text.len()));
+    let parts: Vec<&str> = rest.split(['(', ')']).filter(|p| !p.is_empty()).collect();
+    match parts.as_slice() {
+        [] => section.to_string(),
+        ["a"] if section == "164.308" => format!("{section}(a)"),
+        // 164.308(a) has eight standards, (a)(1) to (a)(8), each with its specifications.
+        ["a", n, ..] if section == "164.308" => format!("{section}(a)({n})"),
+        [p, ..] => {
+            // Where the standard is paragraph (x)(1) and the specifications are (x)(2)...,
+            // the standard is (x)(1); otherwise (x) itself.
+            let one = format!("{section}({p})(1)");
+            if SECTIONS.iter().any(|(s, _)| s.starts_with(&one)) {
+                one
+            } else {
+                format!("{section}({p})")
+            }
+        }
+    }
+}
+
+/// The title of a HIPAA standard or specification: its own title in the rule, else that of
+/// its first paragraph (`164.308(a)(1)` → `164.308(a)(1)(i)`), else the nearest parent's.
+pub fn hipaa_title(key: &str) -> &'static str {
+    let exact = |k: &str| SECTIONS.iter().find(|(s, _)| *s == k).map(|(_, t)| *t);
+    exact(key)
+        .or_else(|| exact(&format!("{key}(i)")))
+        .or_else(|| Citation::parse(key).ok().map(|c| c.title()))
+        .unwrap_or("")
+}
+
 impl Report<'_> {
     /// Whether any unwaived failure is at or above `threshold`.
     pub fn fails_at(&self, threshold: Severity) -> bool {
         self.results
             .iter()
             .any(|r| r.status == Status::Fail && r.severity >= threshold)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doc_section_stops_at_the_next_heading() {
+        let doc = " # Requirement\n Req.\n\n # Remediation\n Do it.\n\n - CLI: `x`\n   more\n\n # References\n - ref\n";
+        assert_eq!(
+            doc_section(doc, "Remediation"),
+            "Do it.\n\n- CLI: `x`\n  more"
+        );
+        assert_eq!(doc_section(doc, "References"), "- ref");
+        assert_eq!(doc_section(doc, "Rationale"), "");
+    }
+
+    #[test]
+    fn hipaa_standards_and_titles() {
+        let standard = |c: &str| hipaa_standard(&Citation::parse(c).unwrap());
+        assert_eq!(standard("312(a)(2)(iv)"), "164.312(a)(1)");
+        assert_eq!(standard("308(a)(7)(ii)(A)"), "164.308(a)(7)");
+        assert_eq!(standard("308(a)(1)(ii)(D)"), "164.308(a)(1)");
+        assert_eq!(standard("308(a)"), "164.308(a)");
+        assert_eq!(standard("312(b)"), "164.312(b)");
+        assert_eq!(standard("316(b)(2)(i)"), "164.316(b)(1)");
+        assert_eq!(standard("308(b)(1)"), "164.308(b)(1)");
+        assert_eq!(standard("310(b)"), "164.310(b)");
+        assert_eq!(hipaa_title("164.312(a)(1)"), "Access control");
+        assert_eq!(hipaa_title("164.308(a)(7)"), "Contingency plan");
+        assert_eq!(hipaa_title("164.308(a)(1)"), "Security management process");
+        assert_eq!(hipaa_title("164.316(b)(1)"), "Documentation");
+        assert_eq!(
+            hipaa_title("164.308(a)(1)(ii)(D)"),
+            "Information system activity review"
+        );
     }
 }

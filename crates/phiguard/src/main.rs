@@ -1,2 +1,9 @@
-//! The `phiguard` command.
-fn main() {}
+//! The `phiguard` command. Everything happens in the library; see `phiguard::run`.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    phiguard::run(phiguard::Cli::parse()).into()
+}

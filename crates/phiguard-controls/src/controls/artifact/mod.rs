@@ -1,0 +1,3 @@
+//! AWS Artifact: the Business Associate Addendum.
+
+pub mod aws_baa_accepted;

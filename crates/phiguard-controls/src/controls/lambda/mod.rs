@@ -1,0 +1,3 @@
+//! AWS Lambda controls.
+
+pub mod lambda_function_not_public;

@@ -1,0 +1,3 @@
+//! Risk analysis and evaluation.
+
+pub mod risk_assessment_current;

@@ -1,0 +1,47 @@
+//! One file per subcommand.
+
+pub mod controls;
+pub mod demo;
+pub mod init;
+pub mod scan;
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use jiff::Timestamp;
+use phiguard_report::{Format, RenderOptions, Report};
+
+use crate::cli::Command;
+use crate::{Error, Exit, Term};
+
+/// Runs a command at `now`.
+pub fn run(command: Command, now: Timestamp, term: &mut Term<'_>) -> Result<Exit, Error> {
+    match command {
+        Command::Scan(args) => scan::run(&args, now, term),
+        Command::Demo(args) => demo::run(&args, now, term),
+        Command::Controls(c) => controls::run(&c, term),
+        Command::Init(args) => init::run(&args, term),
+    }
+}
+
+/// The version reports carry.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Renders a report to a file.
+pub(crate) fn write_report_file(
+    path: &Path,
+    format: Format,
+    report: &Report<'_>,
+    options: &RenderOptions,
+) -> Result<(), Error> {
+    let write = |path: &Path| -> std::io::Result<()> {
+        let mut file = BufWriter::new(File::create(path)?);
+        phiguard_report::render(format, report, &mut file, options)?;
+        file.flush()
+    };
+    write(path).map_err(|source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}

@@ -1,0 +1,124 @@
+//! The errors a command ends with. Each is a miette diagnostic with a code and help; all of
+//! them exit with 2.
+
+use std::io;
+use std::path::PathBuf;
+
+use miette::Diagnostic;
+
+use crate::config::ConfigErrors;
+use crate::inventory_io::LoadError;
+
+/// Why a command could not do its work.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+pub enum Error {
+    /// The configuration file is invalid (every error in it).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(Box<ConfigErrors>),
+
+    /// The configuration file could not be read.
+    #[error("cannot read configuration `{}`: {source}", path.display())]
+    #[diagnostic(
+        code(config::read),
+        help("pass an existing file to `--config`, or run `phiguard init` to create one")
+    )]
+    ConfigRead {
+        /// The file.
+        path: PathBuf,
+        /// Cause.
+        source: io::Error,
+    },
+
+    /// The inventory could not be loaded.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Inventory(Box<LoadError>),
+
+    /// A control named on the command line is not in the catalogue.
+    #[error("unknown control `{name}`")]
+    #[diagnostic(code("cli::unknown-control"), help("{help}"))]
+    UnknownControl {
+        /// As given.
+        name: String,
+        /// "did you mean" or where to look.
+        help: String,
+    },
+
+    /// A file could not be written.
+    #[error("cannot write `{}`: {source}", path.display())]
+    #[diagnostic(code(io::write))]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Cause.
+        source: io::Error,
+    },
+
+    /// Standard output or standard error could not be written.
+    #[error("cannot write to the terminal: {0}")]
+    #[diagnostic(code(io::stdout))]
+    Output(#[source] io::Error),
+
+    /// `init` would overwrite a file.
+    #[error("`{}` already exists", path.display())]
+    #[diagnostic(
+        code(init::exists),
+        help("pass `--force` to overwrite it, or give another path")
+    )]
+    InitExists {
+        /// The file.
+        path: PathBuf,
+    },
+
+    /// `PHIGUARD_NOW` is not an RFC 3339 timestamp.
+    #[error("invalid `PHIGUARD_NOW` value `{value}`: {message}")]
+    #[diagnostic(
+        code(cli::clock),
+        help("set it to an RFC 3339 timestamp such as `2026-01-15T12:00:00Z`, or unset it")
+    )]
+    Clock {
+        /// As set.
+        value: String,
+        /// Why it does not parse.
+        message: String,
+    },
+}
+
+impl Error {
+    /// Whether this is a closed pipe on standard output (`phiguard ... | head`), which ends
+    /// the command quietly.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Output(e) if e.kind() == io::ErrorKind::BrokenPipe)
+    }
+
+    /// An unknown control, with "did you mean".
+    pub fn unknown_control(name: &str) -> Error {
+        let help = match phiguard_controls::suggest(name) {
+            Some(s) => format!("did you mean `{s}`? `phiguard controls list` shows every control"),
+            None => "`phiguard controls list` shows every control id and slug".to_string(),
+        };
+        Error::UnknownControl {
+            name: name.to_string(),
+            help,
+        }
+    }
+}
+
+impl From<ConfigErrors> for Error {
+    fn from(e: ConfigErrors) -> Error {
+        Error::Config(Box::new(e))
+    }
+}
+
+impl From<LoadError> for Error {
+    fn from(e: LoadError) -> Error {
+        Error::Inventory(Box::new(e))
+    }
+}
+
+impl From<io::Error> for Error {
+    fn from(e: io::Error) -> Error {
+        Error::Output(e)
+    }
+}
