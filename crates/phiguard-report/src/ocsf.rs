@@ -12,13 +12,15 @@
 //! * `finding_info.uid` is `phiguard:<control>:<resource>`, `metadata.uid` a hash of the
 //!   same: both identical from one scan to the next, so a SIEM can follow a finding.
 
+use std::collections::HashMap;
 use std::io::{self, BufWriter, Write};
 
-use phiguard_model::{Severity, Status};
-use serde_json::{Map, Value as Json, json};
+use phiguard_model::{SeedArea, Severity, SharedArea, Status, Value};
+use serde::Serialize;
+use serde::ser::SerializeMap;
 
 use crate::view;
-use crate::wire::{ControlInfo, Report, ResultV1};
+use crate::wire::{ControlInfo, Report, ResultV1, WaiverV1};
 
 /// OCSF schema version the events follow.
 pub const OCSF_VERSION: &str = "1.1.0";
@@ -28,24 +30,196 @@ pub const CLASS_UID: u32 = 2003;
 pub const CATEGORY_UID: u32 = 2;
 /// Compliance Finding: Create.
 pub const TYPE_UID: u32 = CLASS_UID * 100 + 1;
+/// `finding_info.types`, as Security Hub names compliance checks.
+const FINDING_TYPE: &str =
+    "Software and Configuration Checks/Industry and Regulatory Standards/HIPAA Controls";
+/// OCSF account type `AWS Account`.
+const AWS_ACCOUNT_TYPE_ID: u8 = 10;
 
 /// Writes the events as a JSON array, one event per line.
 pub fn render(report: &Report<'_>, out: &mut dyn io::Write) -> io::Result<()> {
     let mut w = BufWriter::new(out);
-    let controls: std::collections::HashMap<&str, &ControlInfo> =
-        report.controls.iter().map(|c| (c.id.as_str(), c)).collect();
+    // Per control, computed once: its metadata, requirements and references.
+    let controls: HashMap<&str, PerControl<'_>> = report
+        .controls
+        .iter()
+        .map(|c| {
+            let per = PerControl {
+                info: c,
+                requirements: c.hipaa.iter().map(|h| format!("45 CFR {h}")).collect(),
+                references: [view::docs_path(&c.id)],
+            };
+            (c.id.as_str(), per)
+        })
+        .collect();
+    let names: HashMap<&str, &str> = report
+        .accounts
+        .iter()
+        .filter_map(|a| a.name.as_deref().map(|n| (a.id.as_str(), n)))
+        .collect();
     let time = report.scan_time.as_millisecond();
+    let product = Product {
+        name: &report.tool.name,
+        vendor_name: "phiguard",
+        version: &report.tool.version,
+    };
     w.write_all(b"[")?;
     for (i, r) in report.results.iter().enumerate() {
         w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-        let control = controls.get(r.control_id.as_ref()).copied();
-        serde_json::to_writer(&mut w, &event(report, control, r, time))?;
+        let control = controls.get(r.control_id.as_ref());
+        let event = event(
+            r,
+            control,
+            names.get(r.account.as_ref()).copied(),
+            &product,
+            time,
+        );
+        serde_json::to_writer(&mut w, &event)?;
     }
     w.write_all(b"\n]\n")?;
     w.flush()
 }
 
-fn event(report: &Report<'_>, control: Option<&ControlInfo>, r: &ResultV1<'_>, time: i64) -> Json {
+struct PerControl<'r> {
+    info: &'r ControlInfo,
+    requirements: Vec<String>,
+    references: [String; 1],
+}
+
+#[derive(Serialize)]
+struct Event<'e> {
+    activity_id: u8,
+    activity_name: &'static str,
+    category_uid: u32,
+    category_name: &'static str,
+    class_uid: u32,
+    class_name: &'static str,
+    type_uid: u32,
+    type_name: &'static str,
+    time: i64,
+    severity_id: u8,
+    severity: &'static str,
+    status_id: u8,
+    status: &'static str,
+    message: String,
+    metadata: Metadata<'e>,
+    finding_info: FindingInfo<'e>,
+    compliance: Compliance<'e>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    remediation: Option<Remediation<'e>>,
+    resources: [ResourceDetails<'e>; 1],
+    cloud: Cloud<'e>,
+    unmapped: Unmapped<'e>,
+}
+
+#[derive(Serialize)]
+struct Metadata<'e> {
+    version: &'static str,
+    profiles: [&'static str; 1],
+    uid: String,
+    product: &'e Product<'e>,
+}
+
+#[derive(Serialize)]
+struct Product<'e> {
+    name: &'e str,
+    vendor_name: &'static str,
+    version: &'e str,
+}
+
+#[derive(Serialize)]
+struct FindingInfo<'e> {
+    uid: String,
+    title: &'e str,
+    desc: &'e str,
+    created_time: i64,
+    types: [&'static str; 1],
+}
+
+#[derive(Serialize)]
+struct Compliance<'e> {
+    control: &'e str,
+    standards: [&'static str; 1],
+    requirements: &'e [String],
+    status_id: u8,
+    status: &'static str,
+    status_detail: &'e str,
+}
+
+#[derive(Serialize)]
+struct Remediation<'e> {
+    desc: &'e str,
+    references: &'e [String],
+}
+
+#[derive(Serialize)]
+struct ResourceDetails<'e> {
+    uid: &'e str,
+    #[serde(rename = "type")]
+    kind: &'e str,
+    region: &'e str,
+    cloud_partition: &'e str,
+    owner: Owner<'e>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    labels: Option<[&'static str; 1]>,
+}
+
+#[derive(Serialize)]
+struct Owner<'e> {
+    account: AccountRef<'e>,
+}
+
+#[derive(Serialize)]
+struct AccountRef<'e> {
+    uid: &'e str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'e str>,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    type_id: u8,
+}
+
+#[derive(Serialize)]
+struct Cloud<'e> {
+    provider: &'static str,
+    account: AccountRef<'e>,
+    region: &'e str,
+}
+
+#[derive(Serialize)]
+struct Unmapped<'e> {
+    control_slug: &'e str,
+    phiguard_status: &'static str,
+    phi: bool,
+    evidence: Evidence<'e>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waiver: Option<&'e WaiverV1>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    seed_area: Option<SeedArea>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shared_area: Option<SharedArea>,
+}
+
+/// Evidence as a JSON object, in the order read.
+struct Evidence<'e>(&'e [(std::borrow::Cow<'e, str>, Value<'e>)]);
+
+impl Serialize for Evidence<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+fn event<'e>(
+    r: &'e ResultV1<'e>,
+    control: Option<&'e PerControl<'e>>,
+    account_name: Option<&'e str>,
+    product: &'e Product<'e>,
+    time: i64,
+) -> Event<'e> {
     let (compliance_status_id, compliance_status) = match r.status {
         Status::Pass => (1, "Pass"),
         Status::Error | Status::Manual => (2, "Warning"),
@@ -57,108 +231,82 @@ fn event(report: &Report<'_>, control: Option<&ControlInfo>, r: &ResultV1<'_>, t
         Status::Waived => (3, "Suppressed"),
         Status::Pass | Status::NotApplicable => (4, "Resolved"),
     };
-    let title = control.map_or(r.control_id.as_ref(), |c| c.title.as_str());
-    let finding_uid = format!("phiguard:{}:{}", r.control_id, r.resource);
-    let mut evidence = Map::new();
-    for (k, v) in &r.evidence {
-        evidence.insert(k.to_string(), serde_json::to_value(v).unwrap_or(Json::Null));
-    }
-    let mut unmapped = Map::new();
-    unmapped.insert("control_slug".into(), json!(r.control_slug));
-    unmapped.insert("phiguard_status".into(), json!(r.status.as_str()));
-    unmapped.insert("phi".into(), json!(r.phi));
-    unmapped.insert("evidence".into(), Json::Object(evidence));
-    if let Some(w) = &r.waiver {
-        unmapped.insert(
-            "waiver".into(),
-            json!({"reason": w.reason, "approved_by": w.approved_by, "expires": w.expires}),
-        );
-    }
-    if let Some(c) = control {
-        unmapped.insert("seed_area".into(), json!(c.seed_area));
-        unmapped.insert("shared_area".into(), json!(c.shared_area));
-    }
-    let mut resource = Map::new();
-    resource.insert("uid".into(), json!(r.resource));
-    resource.insert(
-        "type".into(),
-        json!(r.resource_kind.as_deref().unwrap_or("account")),
-    );
-    resource.insert("region".into(), json!(r.region));
-    resource.insert("cloud_partition".into(), json!(partition(&r.resource)));
-    resource.insert(
-        "owner".into(),
-        json!({"account": {"uid": r.account, "type": "AWS Account", "type_id": 10}}),
-    );
-    if r.phi {
-        resource.insert("labels".into(), json!(["phi"]));
-    }
-    let mut cloud = Map::new();
-    cloud.insert("provider".into(), json!("AWS"));
-    let mut account = Map::new();
-    account.insert("uid".into(), json!(r.account));
-    account.insert("type".into(), json!("AWS Account"));
-    account.insert("type_id".into(), json!(10));
-    if let Some(name) = report
-        .accounts
-        .iter()
-        .find(|a| a.id == r.account)
-        .and_then(|a| a.name.as_ref())
-    {
-        account.insert("name".into(), json!(name));
-    }
-    cloud.insert("account".into(), Json::Object(account));
-    cloud.insert("region".into(), json!(r.region));
-    let mut remediation = Map::new();
-    if let Some(c) = control {
-        remediation.insert("desc".into(), json!(c.remediation));
-        remediation.insert("references".into(), json!([view::docs_path(&c.id)]));
-    }
-    json!({
-        "activity_id": 1,
-        "activity_name": "Create",
-        "category_uid": CATEGORY_UID,
-        "category_name": "Findings",
-        "class_uid": CLASS_UID,
-        "class_name": "Compliance Finding",
-        "type_uid": TYPE_UID,
-        "type_name": "Compliance Finding: Create",
-        "time": time,
-        "severity_id": severity_id(r.severity),
-        "severity": view::severity_title(r.severity),
-        "status_id": status_id,
-        "status": status,
-        "message": format!("{}: {}", title, r.reason),
-        "metadata": {
-            "version": OCSF_VERSION,
-            "profiles": ["cloud"],
-            "uid": uid(&r.control_id, &r.resource),
-            "product": {
-                "name": report.tool.name,
-                "vendor_name": "phiguard",
-                "version": report.tool.version,
+    let info = control.map(|c| c.info);
+    let title = info.map_or(r.control_id.as_ref(), |c| c.title.as_str());
+    let account = || AccountRef {
+        uid: &r.account,
+        name: account_name,
+        kind: "AWS Account",
+        type_id: AWS_ACCOUNT_TYPE_ID,
+    };
+    Event {
+        activity_id: 1,
+        activity_name: "Create",
+        category_uid: CATEGORY_UID,
+        category_name: "Findings",
+        class_uid: CLASS_UID,
+        class_name: "Compliance Finding",
+        type_uid: TYPE_UID,
+        type_name: "Compliance Finding: Create",
+        time,
+        severity_id: severity_id(r.severity),
+        severity: view::severity_title(r.severity),
+        status_id,
+        status,
+        message: format!("{title}: {}", r.reason),
+        metadata: Metadata {
+            version: OCSF_VERSION,
+            profiles: ["cloud"],
+            uid: uid(&r.control_id, &r.resource),
+            product,
+        },
+        finding_info: FindingInfo {
+            uid: format!("phiguard:{}:{}", r.control_id, r.resource),
+            title,
+            desc: &r.reason,
+            created_time: time,
+            types: [FINDING_TYPE],
+        },
+        compliance: Compliance {
+            control: &r.control_id,
+            standards: ["HIPAA Security Rule"],
+            requirements: control.map_or(&[][..], |c| c.requirements.as_slice()),
+            status_id: compliance_status_id,
+            status: compliance_status,
+            status_detail: &r.reason,
+        },
+        remediation: control.map(|c| Remediation {
+            desc: &c.info.remediation,
+            references: &c.references,
+        }),
+        resources: [ResourceDetails {
+            uid: &r.resource,
+            kind: r.resource_kind.as_deref().unwrap_or("account"),
+            region: &r.region,
+            cloud_partition: partition(&r.resource),
+            owner: Owner {
+                account: AccountRef {
+                    name: None,
+                    ..account()
+                },
             },
+            labels: r.phi.then_some(["phi"]),
+        }],
+        cloud: Cloud {
+            provider: "AWS",
+            account: account(),
+            region: &r.region,
         },
-        "finding_info": {
-            "uid": finding_uid,
-            "title": title,
-            "desc": r.reason,
-            "created_time": time,
-            "types": ["Software and Configuration Checks/Industry and Regulatory Standards/HIPAA Controls"],
+        unmapped: Unmapped {
+            control_slug: &r.control_slug,
+            phiguard_status: r.status.as_str(),
+            phi: r.phi,
+            evidence: Evidence(&r.evidence),
+            waiver: r.waiver.as_ref(),
+            seed_area: info.map(|c| c.seed_area),
+            shared_area: info.map(|c| c.shared_area),
         },
-        "compliance": {
-            "control": r.control_id,
-            "standards": ["HIPAA Security Rule"],
-            "requirements": control.map(|c| c.hipaa.iter().map(|h| format!("45 CFR {h}")).collect::<Vec<_>>()).unwrap_or_default(),
-            "status_id": compliance_status_id,
-            "status": compliance_status,
-            "status_detail": r.reason,
-        },
-        "remediation": remediation,
-        "resources": [resource],
-        "cloud": cloud,
-        "unmapped": unmapped,
-    })
+    }
 }
 
 /// OCSF severity ids.

@@ -534,20 +534,24 @@ impl<'s> Parser<'s> {
 
         if let Some(phi) = self.section(root, "phi") {
             self.check_keys(phi.table, Some("phi"), PHI_KEYS);
-            if let Some(item) = phi.table.get("tags") {
-                if let Some(tags) = self.phi_tags(item) {
-                    if tags.is_empty() {
-                        self.warn(
-                            "phi-tags-empty",
-                            item.span(),
-                            "`phi.tags` is empty: only `phi.accounts` put resources in PHI scope"
+            if let Some(item) = phi.table.get("tags")
+                && let Some(tags) = self.phi_tags(item)
+            {
+                if tags.is_empty() {
+                    self.warn(
+                        "phi-tags-empty",
+                        item.span(),
+                        "`phi.tags` is empty: only `phi.accounts` put resources in PHI scope"
+                            .into(),
+                        Some(
+                            "list the tags that mark PHI, e.g. \
+                             `{ key = \"PHI\", values = [\"Yes\", \"true\"] }`"
                                 .into(),
-                            Some("list the tags that mark PHI, e.g. `{ key = \"PHI\", values = [\"Yes\", \"true\"] }`".into()),
-                        );
-                    }
-                    // Stored as matched: lower-cased.
-                    config.phi_tags = PhiTags::new(tags).rules().to_vec();
+                        ),
+                    );
                 }
+                // Stored as matched: lower-cased.
+                config.phi_tags = PhiTags::new(tags).rules().to_vec();
             }
             if let Some(item) = phi.table.get("accounts") {
                 config.phi_accounts = self.accounts(item, "phi.accounts", false);
@@ -577,20 +581,19 @@ impl<'s> Parser<'s> {
                     })
                     .collect();
             }
-            if let Some(item) = scan.table.get("fail_on") {
-                if let Some(value) = self.value(item, "scan.fail_on", "a string") {
-                    if let Some(text) = self.str(value, "scan.fail_on") {
-                        match FailOn::parse(text) {
-                            Some(f) => config.fail_on = f,
-                            None => self.error(
-                                ErrorKind::InvalidSeverity,
-                                value.span(),
-                                format!("`scan.fail_on` is `{text}`, not a severity"),
-                                "not a severity",
-                                Some(severity_help(text, true)),
-                            ),
-                        }
-                    }
+            if let Some(item) = scan.table.get("fail_on")
+                && let Some(value) = self.value(item, "scan.fail_on", "a string")
+                && let Some(text) = self.str(value, "scan.fail_on")
+            {
+                match FailOn::parse(text) {
+                    Some(f) => config.fail_on = f,
+                    None => self.error(
+                        ErrorKind::InvalidSeverity,
+                        value.span(),
+                        format!("`scan.fail_on` is `{text}`, not a severity"),
+                        "not a severity",
+                        Some(severity_help(text, true)),
+                    ),
                 }
             }
             if let Some(item) = scan.table.get("phi_only") {
@@ -714,10 +717,10 @@ impl<'s> Parser<'s> {
 
         if let Some(risk) = self.section(root, "risk") {
             self.check_keys(risk.table, Some("risk"), RISK_KEYS);
-            if let Some(item) = risk.table.get("max_age_days") {
-                if let Some(v) = self.integer(item, "risk.max_age_days", 1, MAX_DAYS) {
-                    config.risk_max_age_days = v;
-                }
+            if let Some(item) = risk.table.get("max_age_days")
+                && let Some(v) = self.integer(item, "risk.max_age_days", 1, MAX_DAYS)
+            {
+                config.risk_max_age_days = v;
             }
         }
 
@@ -893,7 +896,7 @@ impl<'s> Parser<'s> {
             (e, Value::Integer(_)) if e.contains("account id") => {
                 Some("quote account ids: `\"012345678901\"` (leading zeros matter)".to_string())
             }
-            (e, Value::Datetime(_)) if e == "a string" => {
+            ("a string", Value::Datetime(_)) => {
                 Some("quote the value if it is meant as text".to_string())
             }
             _ => None,

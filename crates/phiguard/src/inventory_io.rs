@@ -40,7 +40,7 @@ pub enum LoadError {
         /// What and where.
         error: InventoryError,
         /// The text and the error position, when a snippet is worth showing.
-        snippet: Option<(NamedSource<String>, SourceSpan)>,
+        snippet: Option<Box<(NamedSource<String>, SourceSpan)>>,
     },
 }
 
@@ -99,9 +99,9 @@ impl Diagnostic for LoadError {
     fn source_code(&self) -> Option<&dyn SourceCode> {
         match self {
             LoadError::Parse {
-                snippet: Some((src, _)),
+                snippet: Some(snippet),
                 ..
-            } => Some(src),
+            } => Some(&snippet.0),
             _ => None,
         }
     }
@@ -109,10 +109,10 @@ impl Diagnostic for LoadError {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         match self {
             LoadError::Parse {
-                snippet: Some((_, span)),
+                snippet: Some(snippet),
                 ..
             } => Some(Box::new(std::iter::once(
-                LabeledSpan::new_primary_with_span(Some("here".into()), *span),
+                LabeledSpan::new_primary_with_span(Some("here".into()), snippet.1),
             ))),
             _ => None,
         }
@@ -160,7 +160,7 @@ pub fn parse(bytes: Vec<u8>, name: &str) -> Result<Inventory, LoadError> {
         bytes
     };
     Inventory::from_json(&bytes).map_err(|error| {
-        let snippet = snippet(bytes, name, &error);
+        let snippet = snippet(bytes, name, &error).map(Box::new);
         LoadError::Parse {
             name: name.to_string(),
             error,
@@ -308,12 +308,13 @@ mod tests {
             "{shown}"
         );
         let LoadError::Parse {
-            snippet: Some((src, span)),
+            snippet: Some(snippet),
             ..
         } = &err
         else {
             panic!("no snippet: {err:?}");
         };
+        let (src, span) = &**snippet;
         assert!(src.inner()[span.offset()..].starts_with('7') || span.len() <= 1);
         assert!(err.line().unwrap() > 1);
     }

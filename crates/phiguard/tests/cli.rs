@@ -1,5 +1,10 @@
 //! The `phiguard` binary end to end: output, diagnostics and exit codes, with the clock fixed
 //! through `PHIGUARD_NOW`.
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers outside #[test] functions may panic"
+)]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -58,8 +63,13 @@ fn run_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
     }
 }
 
+/// Runs in a directory shared by tests that write nothing (so it is never cleared).
 fn run(args: &[&str]) -> Run {
-    run_in(&tmp("default"), args, None)
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("phiguard-cli")
+        .join("read-only");
+    std::fs::create_dir_all(&dir).unwrap();
+    run_in(&dir, args, None)
 }
 
 fn fixtures() -> PathBuf {
@@ -569,4 +579,49 @@ fn bad_clock_is_a_usage_error() {
         stderr.contains("invalid `PHIGUARD_NOW` value `yesterday`"),
         "{stderr}"
     );
+}
+
+#[test]
+fn config_regions_filter_the_inventory() {
+    let dir = tmp("regions");
+    std::fs::write(
+        dir.join("phiguard.toml"),
+        "[scan]\nregions = [\"us-west-2\"]\n",
+    )
+    .unwrap();
+    let inventory = fixture("clinic-small.json");
+    let mut args = vec!["scan", "--inventory", &inventory, "--format", "json"];
+    args.extend(CONTROLS);
+    let r = run_in(&dir, &args, None);
+    // The buckets are in us-east-1: filtered out; the account-level control still runs.
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("`scan.regions` lists `us-west-2`, which no account of the inventory has"),
+        "{}",
+        r.stderr
+    );
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let resources: Vec<&str> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["resource"].as_str().unwrap())
+        .collect();
+    assert_eq!(resources, vec!["AWS::::Account:111122223333"]);
+}
+
+#[test]
+fn colour_is_on_when_asked() {
+    let inventory = fixture("clinic-small.json");
+    let plain = run(&scan_args(&inventory, &["--skip-control", "IAM-01"]));
+    assert!(!plain.stderr.contains('\x1b'), "{}", plain.stderr);
+    let coloured = run(&scan_args(
+        &inventory,
+        &["--skip-control", "IAM-01", "--color", "always"],
+    ));
+    assert_eq!(coloured.code, 2);
+    assert!(coloured.stderr.contains('\x1b'), "{}", coloured.stderr);
+    let coloured = run(&scan_args(&inventory, &["--color", "always"]));
+    assert!(coloured.stdout.contains('\x1b'), "{}", coloured.stdout);
 }

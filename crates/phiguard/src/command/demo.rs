@@ -96,7 +96,7 @@ pub fn summary(report: &Report<'_>, top: bool, color: bool) -> String {
         .rev()
         .filter_map(|sev| {
             let n = s.failures_by_severity.get(sev).copied().unwrap_or(0);
-            (n > 0).then(|| format!("{n} {}", paint(*sev, sev.as_str(), color)))
+            (n > 0).then(|| format!("{n} {}", paint(*sev, 0, color)))
         })
         .collect();
     if by_severity.is_empty() {
@@ -130,16 +130,17 @@ pub fn summary(report: &Report<'_>, top: bool, color: bool) -> String {
     if !failures.is_empty() {
         let _ = writeln!(out, "\ntop failures:");
     }
-    for r in failures.iter().take(TOP) {
+    let shown = &failures[..failures.len().min(TOP)];
+    let id_width = shown.iter().map(|r| r.control_id.len()).max().unwrap_or(0);
+    let indent = " ".repeat(2 + 8 + 2 + id_width + 2);
+    for r in shown {
         let _ = writeln!(
             out,
-            "  {:<8}  {:<8}  {}{}\n  {:<8}  {:<8}  {}",
-            paint(r.severity, r.severity.as_str(), color),
+            "  {}  {:<id_width$}  {}{}\n{indent}{}",
+            paint(r.severity, 8, color),
             r.control_id,
             r.resource,
             if r.phi { "  [PHI]" } else { "" },
-            "",
-            "",
             r.reason
         );
     }
@@ -157,11 +158,13 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// Pads to 8 columns then colours, so alignment survives the escape codes.
-fn paint(severity: Severity, text: &str, color: bool) -> String {
-    let padded = format!("{text:<8}");
+/// The severity's name padded to `width` columns, coloured after padding so that alignment
+/// survives the escape codes.
+fn paint(severity: Severity, width: usize, color: bool) -> String {
+    let text = severity.as_str();
+    let pad = " ".repeat(width.saturating_sub(text.len()));
     if !color {
-        return padded;
+        return format!("{text}{pad}");
     }
     let code = match severity {
         Severity::Critical => "1;31",
@@ -170,10 +173,7 @@ fn paint(severity: Severity, text: &str, color: bool) -> String {
         Severity::Low => "36",
         Severity::Info => "2",
     };
-    format!(
-        "\x1b[{code}m{text}\x1b[0m{}",
-        " ".repeat(padded.len() - text.len())
-    )
+    format!("\x1b[{code}m{text}\x1b[0m{pad}")
 }
 
 #[cfg(test)]
@@ -210,8 +210,9 @@ mod tests {
 
     #[test]
     fn paint_keeps_columns_aligned() {
-        assert_eq!(paint(Severity::High, "high", false), "high    ");
-        let coloured = paint(Severity::High, "high", true);
+        assert_eq!(paint(Severity::High, 8, false), "high    ");
+        assert_eq!(paint(Severity::Critical, 0, false), "critical");
+        let coloured = paint(Severity::High, 8, true);
         assert!(coloured.starts_with("\x1b[31mhigh\x1b[0m"));
         assert!(coloured.ends_with("    "));
     }

@@ -66,7 +66,7 @@ control! {
     severity: High,
     seed_area: Encryption,
     shared_area: NetworkSecurity,
-    citations: ["308(a)(4)(ii)(A)", "312(e)(1)", "312(e)(2)(i)", "312(e)(2)(ii)"],
+    citations: ["312(e)(1)", "312(e)(2)(i)", "312(e)(2)(ii)"],
     config_rules: ["alb-http-to-https-redirection-check"],
     prowler_checks: ["elbv2_insecure_ssl_ciphers", "elbv2_ssl_listeners"],
     resource_kinds: [LoadBalancer],
