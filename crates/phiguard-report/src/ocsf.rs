@@ -9,6 +9,8 @@
 //! * finding `status_id`: fail, error, manual → 1 New; waived → 3 Suppressed; pass and not
 //!   applicable → 4 Resolved (as Security Hub resolves passed control findings).
 //! * `severity_id`: info 1, low 2, medium 3, high 4, critical 5.
+//! * `remediation.desc` is the remediation's first paragraph, `remediation.references` the
+//!   control's documentation page (the full text would repeat on every event).
 //! * `finding_info.uid` is `phiguard:<control>:<resource>`, `metadata.uid` a hash of the
 //!   same: both identical from one scan to the next, so a SIEM can follow a finding.
 
@@ -47,6 +49,7 @@ pub fn render(report: &Report<'_>, out: &mut dyn io::Write) -> io::Result<()> {
             let per = PerControl {
                 info: c,
                 requirements: c.hipaa.iter().map(|h| format!("45 CFR {h}")).collect(),
+                remediation: view::first_paragraph(&c.remediation),
                 references: [view::docs_path(&c.id)],
             };
             (c.id.as_str(), per)
@@ -83,6 +86,8 @@ pub fn render(report: &Report<'_>, out: &mut dyn io::Write) -> io::Result<()> {
 struct PerControl<'r> {
     info: &'r ControlInfo,
     requirements: Vec<String>,
+    /// The remediation's first paragraph; the full text is on the docs page referenced.
+    remediation: String,
     references: [String; 1],
 }
 
@@ -276,7 +281,7 @@ fn event<'e>(
             status_detail: &r.reason,
         },
         remediation: control.map(|c| Remediation {
-            desc: &c.info.remediation,
+            desc: &c.remediation,
             references: &c.references,
         }),
         resources: [ResourceDetails {
