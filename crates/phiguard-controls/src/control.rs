@@ -126,34 +126,25 @@ impl Control {
             .collect()
     }
 
-    /// The text of a doc section (`Remediation`), trimmed; `None` if absent.
-    pub fn doc_section(&self, name: &str) -> Option<&'static str> {
-        let heading = format!("# {name}");
-        let mut offset = 0;
-        for line in self.doc.split_inclusive('\n') {
-            let start = offset;
-            offset += line.len();
-            if line.trim() == heading {
-                let rest = &self.doc[offset..];
-                let end = rest
-                    .match_indices("\n# ")
-                    .map(|(i, _)| i + 1)
-                    .next()
-                    .or_else(|| rest.starts_with("# ").then_some(0))
-                    .unwrap_or(rest.len());
-                let _ = start;
-                return Some(rest[..end].trim());
-            }
+    /// A section of the doc comment (`Remediation`) up to the next `# ` heading, with the
+    /// one-space indent of `///` lines removed and trimmed; `None` if absent.
+    pub fn doc_section(&self, name: &str) -> Option<String> {
+        fn heading(line: &str) -> Option<&str> {
+            line.trim_end().strip_prefix("# ").map(str::trim)
         }
-        None
+        let mut lines = self.doc.lines().map(|l| l.strip_prefix(' ').unwrap_or(l));
+        if !lines.any(|l| heading(l) == Some(name)) {
+            return None;
+        }
+        let body: Vec<&str> = lines.take_while(|l| heading(l).is_none()).collect();
+        Some(body.join("\n").trim().to_string())
     }
 
     /// The first paragraph of the Remediation section, for one-line help.
-    pub fn remediation_summary(&self) -> &'static str {
+    pub fn remediation_summary(&self) -> String {
         self.doc_section("Remediation")
-            .and_then(|r| r.split("\n\n").next())
-            .unwrap_or("")
-            .trim()
+            .and_then(|r| r.split("\n\n").next().map(|p| p.trim().to_string()))
+            .unwrap_or_default()
     }
 }
 

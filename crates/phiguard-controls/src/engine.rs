@@ -147,14 +147,18 @@ fn run_one<'a>(
     let gaps = gaps(control, ctx, coverage);
     let mut gated: HashSet<(String, String)> = HashSet::new();
     for (i, evaluation) in evaluations.iter_mut().enumerate() {
-        if evaluation.status == Status::Error || attested.contains(&i) {
+        if attested.contains(&i) {
             continue;
         }
         let subject = &evaluation.subject;
+        // A gap explains an error better than the control can (it names the permission).
         if let Some(gap) = gaps.iter().find(|g| gap_reaches(g, subject)) {
             gated.insert((gap.account.to_string(), gap.region.to_string()));
             evaluation.status = Status::Error;
             evaluation.reason = Cow::Owned(format!("not evaluated: {}", gap.why));
+            continue;
+        }
+        if evaluation.status == Status::Error {
             continue;
         }
         let unread = evaluation

@@ -64,6 +64,11 @@ fn every_doc_section_is_present_in_order() {
             last = at;
             let text = c.doc_section(section).unwrap_or_default();
             assert!(
+                !text.lines().any(|l| l.starts_with("# ")),
+                "{}: section {section} runs into the next one",
+                c.id()
+            );
+            assert!(
                 text.len() > 20,
                 "{}: section {section} is too short",
                 c.id()

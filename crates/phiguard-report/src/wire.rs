@@ -220,23 +220,9 @@ impl ControlInfo {
                 .iter()
                 .map(|i| i.source().as_str().to_string())
                 .collect(),
-            remediation: doc_section(c.doc, "Remediation"),
+            remediation: c.doc_section("Remediation").unwrap_or_default(),
         }
     }
-}
-
-/// A section of a control's doc comment (`# Remediation` up to the next `# ` heading), with
-/// the one-space indent of `///` lines removed; empty if absent.
-pub fn doc_section(doc: &str, name: &str) -> String {
-    let mut lines = doc.lines().map(|l| l.strip_prefix(' ').unwrap_or(l));
-    fn heading(line: &str) -> Option<&str> {
-        line.trim_end().strip_prefix("# ").map(str::trim)
-    }
-    if !lines.any(|l| heading(l) == Some(name)) {
-        return String::new();
-    }
-    let body: Vec<&str> = lines.take_while(|l| heading(l).is_none()).collect();
-    body.join("\n").trim().to_string()
 }
 
 /// One result.
@@ -320,16 +306,29 @@ fn evidence_from_map<'de, 'a, D>(d: D) -> Result<Vec<(Cow<'a, str>, Value<'a>)>,
 where
     D: serde::Deserializer<'de>,
 {
-    let map: serde_json::Map<String, serde_json::Value> = Deserialize::deserialize(d)?;
-    Ok(map
-        .into_iter()
-        .map(|(k, v)| {
-            (
-                Cow::Owned(k),
-                serde_json::from_value::<Value<'static>>(v).unwrap_or(Value::Null),
-            )
-        })
-        .collect())
+    /// Keeps the entries in document order (the order the control read them).
+    struct InOrder;
+
+    impl<'de> serde::de::Visitor<'de> for InOrder {
+        type Value = Vec<(Cow<'static, str>, Value<'static>)>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object of evidence values")
+        }
+
+        fn visit_map<M: serde::de::MapAccess<'de>>(
+            self,
+            mut map: M,
+        ) -> Result<Self::Value, M::Error> {
+            let mut out = Vec::with_capacity(map.size_hint().unwrap_or(0));
+            while let Some((key, value)) = map.next_entry::<String, Value<'static>>()? {
+                out.push((Cow::Owned(key), value));
+            }
+            Ok(out)
+        }
+    }
+
+    d.deserialize_map(InOrder)
 }
 
 /// Builds the wire model from a scan.
@@ -535,17 +534,6 @@ impl Report<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn doc_section_stops_at_the_next_heading() {
-        let doc = " # Requirement\n Req.\n\n # Remediation\n Do it.\n\n - CLI: `x`\n   more\n\n # References\n - ref\n";
-        assert_eq!(
-            doc_section(doc, "Remediation"),
-            "Do it.\n\n- CLI: `x`\n  more"
-        );
-        assert_eq!(doc_section(doc, "References"), "- ref");
-        assert_eq!(doc_section(doc, "Rationale"), "");
-    }
 
     #[test]
     fn hipaa_standards_and_titles() {

@@ -9,7 +9,9 @@
 
 use phiguard_controls::{Control, Settings, Waiver};
 use phiguard_model::inventory::{Source, SourceKind};
-use phiguard_model::kinds::{AccountSettings, AccountSummary, S3Bucket, S3Encryption};
+use phiguard_model::kinds::{
+    AccountSettings, AccountSummary, ArtifactAgreement, S3Bucket, S3Encryption,
+};
 use phiguard_model::{
     Account, CoverageEntry, CoverageState, DataSource, GLOBAL, Inventory, Resource, SCHEMA_VERSION,
     Status,
@@ -22,7 +24,7 @@ const NOW: &str = "2026-06-01T00:00:00Z";
 
 /// The controls the snapshots use: a fixed list, so that controls added to the catalogue do
 /// not change them.
-const CONTROLS: &[&str] = &["IAM-001", "S3-007"];
+const CONTROLS: &[&str] = &["IAM-001", "ARTIFACT-001", "S3-002", "S3-007"];
 
 fn controls() -> Vec<&'static Control> {
     CONTROLS
@@ -47,7 +49,8 @@ fn summary(root_mfa: bool) -> AccountSummary {
 }
 
 /// Two accounts of a fictional clinic: PHI and non-PHI buckets, compliant and not; the
-/// analytics account denied the scanner `iam:GetAccountSummary`.
+/// analytics account denied the scanner `iam:GetAccountSummary`; only the analytics account
+/// has a BAA in AWS Artifact (the other needs an attestation: `manual`).
 fn inventory() -> Inventory {
     let mut coverage = Vec::new();
     for (account, regions) in [
@@ -109,7 +112,17 @@ fn inventory() -> Inventory {
                 id: ANALYTICS.into(),
                 name: Some("clinic-analytics".into()),
                 regions: vec!["us-east-1".into()],
-                settings: AccountSettings::default(),
+                settings: AccountSettings {
+                    artifact_agreements: vec![ArtifactAgreement {
+                        name: "AWS Business Associate Addendum".into(),
+                        agreement_type: "DEFAULT".into(),
+                        state: "ACTIVE".into(),
+                        scope: "account".into(),
+                        effective_start: Some("2024-02-01T00:00:00Z".parse().unwrap()),
+                        effective_end: None,
+                    }],
+                    ..AccountSettings::default()
+                },
             },
         ],
         coverage,
@@ -193,6 +206,7 @@ fn fixture_has_every_reportable_status() {
             Status::Pass,
             Status::Fail,
             Status::Error,
+            Status::Manual,
             Status::Waived,
             Status::NotApplicable,
         ] {
@@ -229,6 +243,8 @@ fn text_lists_findings_only_unless_verbose_and_phi_first() {
     assert!(text.contains("fail[S3-007]"), "{text}");
     assert!(text.contains("waived[S3-007]"), "{text}");
     assert!(text.contains("error[IAM-001]"), "{text}");
+    assert!(text.contains("manual[ARTIFACT-001]"), "{text}");
+    assert!(text.contains("fail[S3-002]"), "{text}");
     assert!(!text.contains("pass[S3-007]"), "{text}");
     assert!(!text.contains("not_applicable["), "{text}");
     // Catalogue order: IAM-001 before S3-007.
@@ -299,7 +315,10 @@ fn json_snapshot_and_round_trip() {
     let json = scan(Format::Json, plain());
     insta::assert_snapshot!("json", json);
     let back: Report<'_> = serde_json::from_str(&json).unwrap();
-    assert_eq!(back.results.len(), 7);
+    assert_eq!(
+        back.results.len(),
+        with_report(&inventory(), |r| r.results.len())
+    );
     let mut again = Vec::new();
     phiguard_report::json::render(&back, &mut again).unwrap();
     assert_eq!(String::from_utf8(again).unwrap(), json);
@@ -316,12 +335,27 @@ fn json_groups_hipaa_by_standard() {
         assert_eq!(
             keys,
             [
+                ("164.308(a)(1)", "Security management process"),
                 ("164.308(a)(3)", "Workforce security"),
+                ("164.308(a)(4)", "Information access management"),
                 ("164.308(a)(7)", "Contingency plan"),
+                (
+                    "164.308(b)(1)",
+                    "Business associate contracts and other arrangements"
+                ),
+                ("164.312(a)(1)", "Access control"),
                 ("164.312(c)(1)", "Integrity"),
                 ("164.312(d)", "Person or entity authentication"),
+                ("164.312(e)(1)", "Transmission security"),
+                (
+                    "164.314(a)(1)",
+                    "Business associate contracts or other arrangements"
+                ),
             ]
         );
+        // S3-002 cites 164.312(c)(1) and (c)(2): each result counts once for the standard.
+        let integrity = &report.by_hipaa_section[6].counts;
+        assert_eq!(integrity.total(), 10);
     });
 }
 
@@ -339,13 +373,15 @@ fn csv_is_rfc4180_and_defuses_formulas() {
     let mut plus = bucket(CLINIC, "y", |_| {}).tag("PHI", "Yes");
     plus.arn = "+cmd|' /C calc'!A0".into();
     inv.resources.push(plus);
-    let csv = with_report(&inv, |r| rendered(r, Format::Csv, plain()));
+    let (csv, results) = with_report(&inv, |r| {
+        (rendered(r, Format::Csv, plain()), r.results.len())
+    });
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let header = reader.headers().unwrap().clone();
     assert_eq!(header.len(), 14);
     let resource = header.iter().position(|h| h == "resource").unwrap();
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    assert_eq!(rows.len(), 9);
+    assert_eq!(rows.len(), results);
     let resources: Vec<&str> = rows.iter().map(|r| &r[resource]).collect();
     assert!(
         resources.contains(&"'=HYPERLINK(\"http://evil.example\",\"open\")"),
@@ -419,7 +455,7 @@ fn ocsf_snapshot() {
 fn ocsf_events_are_compliance_findings() {
     let text = scan(Format::Ocsf, plain());
     let events: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
-    assert_eq!(events.len(), 7);
+    assert_eq!(events.len(), with_report(&inventory(), |r| r.results.len()));
     let mut uids = std::collections::HashSet::new();
     for e in &events {
         assert_eq!(e["class_uid"], 2003);
@@ -460,7 +496,7 @@ fn empty_report_renders_in_every_format() {
     inv.resources.clear();
     inv.accounts.truncate(1);
     let settings = Settings::at(NOW.parse().unwrap());
-    let result = phiguard_controls::evaluate(&inv, &settings, &controls()[1..]);
+    let result = phiguard_controls::evaluate(&inv, &settings, &controls()[2..]);
     let report = build(&result, &inv, &settings, "0.1.0");
     assert!(report.results.is_empty());
     for format in [
