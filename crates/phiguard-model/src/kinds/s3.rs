@@ -99,10 +99,13 @@ pub struct ObjectLock {
 }
 
 impl ObjectLock {
-    /// Default retention in days, whichever unit it was given in.
+    /// Default retention in days, whichever unit it was given in. Years are calendar years
+    /// and count the most leap days they can hold (6 years = 2192 days), since a retention of
+    /// N years keeps an object for N calendar years whatever the start date.
     pub fn retention_days(&self) -> Option<u32> {
-        self.days
-            .or(self.years.map(|y| y.saturating_mul(365) + y / 4))
+        self.days.or(self
+            .years
+            .map(|y| y.saturating_mul(365).saturating_add(y.div_ceil(4))))
     }
 }
 
@@ -132,4 +135,22 @@ pub struct LifecycleRule {
     pub expiration_days: Option<u32>,
     /// Noncurrent versions expire after this many days.
     pub noncurrent_expiration_days: Option<u32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn object_lock_years_are_calendar_years() {
+        let lock = |days, years| ObjectLock {
+            enabled: true,
+            mode: None,
+            days,
+            years,
+        };
+        assert_eq!(lock(None, Some(6)).retention_days(), Some(2192));
+        assert_eq!(lock(Some(30), None).retention_days(), Some(30));
+        assert_eq!(lock(None, None).retention_days(), None);
+    }
 }

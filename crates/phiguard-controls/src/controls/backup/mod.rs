@@ -1,0 +1,4 @@
+//! AWS Backup controls: PHI resources are in a backup plan, and vaults are locked.
+
+pub mod backup_plan_covers_phi_resources;
+pub mod backup_vault_lock_enabled;

@@ -1,0 +1,3 @@
+//! AWS Config controls: configuration recording in every enabled region.
+
+pub mod config_recorder_all_regions;
