@@ -24,7 +24,8 @@ pub fn run(check: bool) -> Result<()> {
                 if let Some(dir) = full.parent() {
                     std::fs::create_dir_all(dir)?;
                 }
-                std::fs::write(&full, content).with_context(|| format!("writing {}", full.display()))?;
+                std::fs::write(&full, content)
+                    .with_context(|| format!("writing {}", full.display()))?;
             }
         }
     }
@@ -33,7 +34,8 @@ pub fn run(check: bool) -> Result<()> {
     if controls_dir.is_dir() {
         for entry in std::fs::read_dir(&controls_dir)? {
             let path = entry?.path();
-            let relative = PathBuf::from("docs/controls").join(path.file_name().unwrap_or_default());
+            let relative =
+                PathBuf::from("docs/controls").join(path.file_name().unwrap_or_default());
             if !files.contains_key(&relative) {
                 stale.push(relative.clone());
                 if !check {
@@ -44,7 +46,10 @@ pub fn run(check: bool) -> Result<()> {
     }
     if check && !stale.is_empty() {
         let list: Vec<String> = stale.iter().map(|p| format!("  {}", p.display())).collect();
-        bail!("generated docs are stale; run `cargo xtask gen` and commit:\n{}", list.join("\n"));
+        bail!(
+            "generated docs are stale; run `cargo xtask gen` and commit:\n{}",
+            list.join("\n")
+        );
     }
     if check {
         println!("generated docs are up to date ({} files)", files.len());
@@ -80,7 +85,10 @@ fn catalogue_page() -> String {
     ));
     out.push_str("| Seed area | Controls |\n|---|---|\n");
     for area in SeedArea::ALL {
-        let n = CATALOGUE.iter().filter(|c| c.meta.seed_area == area).count();
+        let n = CATALOGUE
+            .iter()
+            .filter(|c| c.meta.seed_area == area)
+            .count();
         out.push_str(&format!("| {} | {n} |\n", area.title()));
     }
     out.push('\n');
@@ -102,9 +110,17 @@ fn data_sources_page() -> String {
             "| `{}` | {} | {} | {} | {} |\n",
             source.as_str(),
             source.service(),
-            if source.is_global() { "global" } else { "per region" },
+            if source.is_global() {
+                "global"
+            } else {
+                "per region"
+            },
             source.description(),
-            if readers.is_empty() { "—".to_string() } else { readers.join(", ") }
+            if readers.is_empty() {
+                "—".to_string()
+            } else {
+                readers.join(", ")
+            }
         ));
     }
     out

@@ -2,7 +2,10 @@
 //! the catalogue table, the inventory JSON Schema); `cargo xtask gen --check` fails when any
 //! of it is stale (CI runs it); `cargo xtask new-control SERVICE SLUG` starts a control.
 
-#![expect(clippy::print_stdout, clippy::print_stderr, reason = "a developer tool that reports to the terminal")]
+#![expect(
+    clippy::print_stdout,
+    reason = "a developer tool that reports to the terminal"
+)]
 
 mod generate;
 mod new_control;
@@ -24,5 +27,8 @@ fn main() -> Result<()> {
 
 /// The workspace root.
 fn root() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(std::path::Path::to_path_buf).unwrap_or_default()
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default()
 }

@@ -51,10 +51,18 @@ fn examples() -> crate::control::Examples {
 
 /// Creates the file, the module line and the catalogue line.
 pub fn run(service: &str, slug: &str) -> Result<()> {
-    if service.is_empty() || !service.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) {
+    if service.is_empty()
+        || !service
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    {
         bail!("SERVICE must be lowercase letters and digits, e.g. `s3`");
     }
-    if slug.is_empty() || !slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+    if slug.is_empty()
+        || !slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
         bail!("SLUG must be kebab-case, e.g. `s3-bucket-versioning-enabled`");
     }
     if phiguard_controls::find(slug).is_some() {
@@ -63,7 +71,11 @@ pub fn run(service: &str, slug: &str) -> Result<()> {
     let prefix = service.to_ascii_uppercase();
     let next = phiguard_controls::CATALOGUE
         .iter()
-        .filter_map(|c| c.id().strip_prefix(&format!("{prefix}-")).and_then(|n| n.parse::<u32>().ok()))
+        .filter_map(|c| {
+            c.id()
+                .strip_prefix(&format!("{prefix}-"))
+                .and_then(|n| n.parse::<u32>().ok())
+        })
         .max()
         .unwrap_or(0)
         + 1;
@@ -76,25 +88,48 @@ pub fn run(service: &str, slug: &str) -> Result<()> {
     if file.exists() {
         bail!("{} exists already", file.display());
     }
-    std::fs::write(&file, TEMPLATE.replace("__ID__", &id).replace("__SLUG__", slug))?;
-    append_line(&dir.join("mod.rs"), &format!("pub mod {module};"), Some(&format!("//! {prefix} controls.\n")))?;
-    append_line(&src.join("controls/mod.rs"), &format!("pub mod {service};"), None)?;
+    std::fs::write(
+        &file,
+        TEMPLATE.replace("__ID__", &id).replace("__SLUG__", slug),
+    )?;
+    append_line(
+        &dir.join("mod.rs"),
+        &format!("pub mod {module};"),
+        Some(&format!("//! {prefix} controls.\n")),
+    )?;
+    append_line(
+        &src.join("controls/mod.rs"),
+        &format!("pub mod {service};"),
+        None,
+    )?;
     let catalogue = src.join("catalogue.rs");
     let text = std::fs::read_to_string(&catalogue)?;
-    let end = text.find("\n];").context("CATALOGUE's closing `];` not found")?;
+    let end = text
+        .find("\n];")
+        .context("CATALOGUE's closing `];` not found")?;
     let line = format!("\n    &controls::{service}::{module}::CONTROL,");
-    std::fs::write(&catalogue, format!("{}{line}{}", &text[..end], &text[end..]))?;
+    std::fs::write(
+        &catalogue,
+        format!("{}{line}{}", &text[..end], &text[end..]),
+    )?;
     println!("created {id} `{slug}` in {}", file.display());
-    println!("next: fill in the doc, metadata, evaluate and examples; `cargo test -p phiguard-controls`; `cargo xtask gen`");
+    println!(
+        "next: fill in the doc, metadata, evaluate and examples; `cargo test -p phiguard-controls`; `cargo xtask gen`"
+    );
     Ok(())
 }
 
 fn append_line(path: &Path, line: &str, header: Option<&str>) -> Result<()> {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|_| header.unwrap_or_default().to_string());
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|_| header.unwrap_or_default().to_string());
     if text.lines().any(|l| l.trim() == line) {
         return Ok(());
     }
-    let sep = if text.is_empty() || text.ends_with('\n') { "" } else { "\n" };
+    let sep = if text.is_empty() || text.ends_with('\n') {
+        ""
+    } else {
+        "\n"
+    };
     std::fs::write(path, format!("{text}{sep}{line}\n"))?;
     Ok(())
 }

@@ -200,7 +200,7 @@ mod tests {
                 Status::NotApplicable
             ]
         );
-        assert!(rows[0].reason.contains("2191 day"), "{}", rows[0].reason);
+        assert!(rows[0].reason.contains("2192 day"), "{}", rows[0].reason);
         insta::assert_snapshot!(render(&rows));
     }
 }
