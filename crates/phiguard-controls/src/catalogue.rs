@@ -92,10 +92,15 @@ pub fn find(name: &str) -> Option<&'static Control> {
 
 /// The id or slug closest to an unknown name, for "did you mean".
 pub fn suggest(name: &str) -> Option<&'static str> {
+    closest(name, CATALOGUE.iter().flat_map(|c| [c.id(), c.slug()]))
+}
+
+/// The candidate closest to `name` by edit distance (case-insensitive), if close enough to be
+/// a likely typo. Shared by every "did you mean" (control ids, config keys).
+pub fn closest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
     let name = name.trim().to_ascii_lowercase();
-    CATALOGUE
-        .iter()
-        .flat_map(|c| [c.id(), c.slug()])
+    candidates
+        .into_iter()
         .map(|candidate| {
             (
                 edit_distance(&name, &candidate.to_ascii_lowercase()),

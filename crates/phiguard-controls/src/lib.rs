@@ -17,7 +17,7 @@ pub mod settings;
 #[cfg(test)]
 pub mod testkit;
 
-pub use catalogue::{CATALOGUE, find, suggest};
+pub use catalogue::{CATALOGUE, closest, find, suggest};
 pub use control::{Control, Input, Lifecycle, Meta};
 pub use ctx::{Ctx, Findings};
 pub use engine::{Diagnostic, DiagnosticLevel, Outcome, ScanResult, evaluate};
