@@ -1,0 +1,13 @@
+//! CloudTrail analysis for phiguard: a streaming reader of CloudTrail log files, detections
+//! (CIS monitoring set, HIPAA-specific, Sigma rules), PHI access reports joined with an
+//! inventory, and validation of the digest chain (`aws cloudtrail validate-logs`).
+//!
+//! Records are parsed into borrowed [`Event`]s: the fields detections need are typed, the
+//! large nested objects (`requestParameters`, `responseElements`, `additionalEventData`) stay
+//! raw JSON and are parsed only when a rule asks for them.
+
+pub mod event;
+pub mod rule;
+
+pub use event::{Event, Resource, SessionContext, UserIdentity};
+pub use rule::{Hit, Rule, RuleSource, Ruleset};

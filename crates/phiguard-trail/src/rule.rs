@@ -1,0 +1,152 @@
+//! Detection rules and the index that runs them: each rule names the event names it can match
+//! (or none, to see every event), so an event is only offered to the rules that could match it.
+
+use std::collections::HashMap;
+
+use phiguard_model::Severity;
+use serde::Serialize;
+
+use crate::event::Event;
+
+/// Where a rule comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleSource {
+    /// CIS AWS Foundations monitoring controls.
+    Cis,
+    /// phiguard's HIPAA-specific detections.
+    Hipaa,
+    /// A Sigma rule (SigmaHQ or the user's own).
+    Sigma,
+}
+
+/// A stateless rule: one event in, match or not.
+pub trait Rule: Send + Sync {
+    /// Stable id (`CIS-4.3`, `HIPAA-MFA-DEACTIVATED`, a Sigma rule's `id`).
+    fn id(&self) -> &str;
+    /// Title.
+    fn title(&self) -> &str;
+    /// Severity of a hit.
+    fn severity(&self) -> Severity;
+    /// Where it comes from.
+    fn source(&self) -> RuleSource;
+    /// The `eventName`s the rule can match; `None` if it must see every event.
+    fn event_names(&self) -> Option<Vec<String>>;
+    /// Whether the event matches.
+    fn matches(&self, event: &Event<'_>) -> bool;
+}
+
+/// Rules compiled once and indexed by event name.
+#[derive(Default)]
+pub struct Ruleset {
+    rules: Vec<Box<dyn Rule>>,
+    by_name: HashMap<String, Vec<usize>>,
+    any: Vec<usize>,
+}
+
+impl Ruleset {
+    /// An empty set.
+    pub fn new() -> Ruleset {
+        Ruleset::default()
+    }
+
+    /// Adds a rule to the index.
+    pub fn add(&mut self, rule: Box<dyn Rule>) {
+        let i = self.rules.len();
+        match rule.event_names() {
+            Some(names) => {
+                for name in names {
+                    self.by_name.entry(name).or_default().push(i);
+                }
+            }
+            None => self.any.push(i),
+        }
+        self.rules.push(rule);
+    }
+
+    /// Every rule, in insertion order.
+    pub fn rules(&self) -> impl Iterator<Item = &dyn Rule> {
+        self.rules.iter().map(AsRef::as_ref)
+    }
+
+    /// Number of rules.
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// Whether there are no rules.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// The rules that match an event.
+    pub fn matching<'s>(&'s self, event: &Event<'_>) -> Vec<&'s dyn Rule> {
+        let named = self
+            .by_name
+            .get(event.event_name.as_ref())
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        named
+            .iter()
+            .chain(self.any.iter())
+            .map(|i| self.rules[*i].as_ref())
+            .filter(|rule| rule.matches(event))
+            .collect()
+    }
+}
+
+/// One rule firing on one event, with what a reviewer needs to triage it (no request or
+/// response bodies: they may carry PHI).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hit {
+    /// Rule id.
+    pub rule_id: String,
+    /// Rule title.
+    pub title: String,
+    /// Severity.
+    pub severity: Severity,
+    /// Rule source.
+    pub source: RuleSource,
+    /// File the event came from.
+    pub file: String,
+    /// `eventID`.
+    pub event_id: Option<String>,
+    /// `eventTime`.
+    pub event_time: String,
+    /// `eventSource`.
+    pub event_source: String,
+    /// `eventName`.
+    pub event_name: String,
+    /// Principal ARN (or type when there is no ARN).
+    pub principal: Option<String>,
+    /// `sourceIPAddress`.
+    pub source_ip: Option<String>,
+    /// `awsRegion`.
+    pub region: Option<String>,
+    /// `recipientAccountId`.
+    pub account: Option<String>,
+}
+
+impl Hit {
+    /// A hit of `rule` on `event` from `file`.
+    pub fn new(rule: &dyn Rule, event: &Event<'_>, file: &str) -> Hit {
+        let identity = event.user_identity.as_ref();
+        Hit {
+            rule_id: rule.id().to_string(),
+            title: rule.title().to_string(),
+            severity: rule.severity(),
+            source: rule.source(),
+            file: file.to_string(),
+            event_id: event.event_id.as_deref().map(str::to_string),
+            event_time: event.event_time.to_string(),
+            event_source: event.event_source.to_string(),
+            event_name: event.event_name.to_string(),
+            principal: identity
+                .and_then(|u| u.arn.as_deref().or(u.identity_type.as_deref()))
+                .map(str::to_string),
+            source_ip: event.source_ip_address.as_deref().map(str::to_string),
+            region: event.aws_region.as_deref().map(str::to_string),
+            account: event.recipient_account_id.as_deref().map(str::to_string),
+        }
+    }
+}
