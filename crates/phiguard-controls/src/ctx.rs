@@ -2,13 +2,13 @@
 //! clock; and where it writes its evaluations.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
 use phiguard_model::kinds::*;
 use phiguard_model::{
-    Account, Details, Evaluation, Evidence, Inventory, Resource, ResourceKind, Status, Subject,
-    Timestamp,
+    Account, CoverageState, DataSource, Details, Evaluation, Evidence, Inventory, Resource,
+    ResourceKind, Status, Subject, Timestamp,
 };
 
 use crate::settings::Settings;
@@ -17,24 +17,41 @@ use crate::settings::Settings;
 pub struct Index<'a> {
     by_kind: Vec<Vec<u32>>,
     phi: Vec<bool>,
+    /// Accounts with at least one PHI resource.
+    phi_accounts: HashSet<&'a str>,
+    /// Coverage by (account, region, source); the first entry wins, as in a linear search.
+    coverage: HashMap<(&'a str, &'a str, DataSource), &'a CoverageState>,
     by_arn: OnceLock<HashMap<&'a str, u32>>,
     inventory: &'a Inventory,
 }
 
 impl<'a> Index<'a> {
-    /// Builds the per-kind index and PHI flags in one pass.
+    /// Builds the per-kind index, PHI flags and PHI accounts in one pass, and the coverage
+    /// lookup.
     pub fn new(inventory: &'a Inventory, settings: &Settings) -> Index<'a> {
         let mut by_kind = vec![Vec::new(); ResourceKind::ALL.len()];
         let mut phi = Vec::with_capacity(inventory.resources.len());
+        let mut phi_accounts = HashSet::new();
         for (i, r) in inventory.resources.iter().enumerate() {
             by_kind[r.kind().index()].push(u32::try_from(i).unwrap_or(u32::MAX));
-            phi.push(
-                settings.phi_tags.matches(&r.tags) || settings.phi_accounts.contains(&r.account),
-            );
+            let is_phi =
+                settings.phi_tags.matches(&r.tags) || settings.phi_accounts.contains(&r.account);
+            if is_phi {
+                phi_accounts.insert(r.account.as_str());
+            }
+            phi.push(is_phi);
+        }
+        let mut coverage = HashMap::with_capacity(inventory.coverage.len());
+        for c in &inventory.coverage {
+            coverage
+                .entry((c.account.as_str(), c.region.as_str(), c.source))
+                .or_insert(&c.state);
         }
         Index {
             by_kind,
             phi,
+            phi_accounts,
+            coverage,
             by_arn: OnceLock::new(),
             inventory,
         }
@@ -161,10 +178,7 @@ impl<'a> Ctx<'a> {
 
     /// Whether an account holds any PHI resource (or is declared PHI scope).
     pub fn account_holds_phi(&self, account: &str) -> bool {
-        self.is_phi_account(account)
-            || self
-                .all_resources()
-                .any(|(r, phi)| phi && r.account == account)
+        self.is_phi_account(account) || self.index.phi_accounts.contains(account)
     }
 
     /// The subject for a resource, with its PHI flag.
@@ -203,13 +217,9 @@ impl<'a> Ctx<'a> {
         &self,
         account: &str,
         region: &str,
-        source: phiguard_model::DataSource,
-    ) -> Option<&'a phiguard_model::CoverageState> {
-        self.inventory
-            .coverage
-            .iter()
-            .find(|c| c.source == source && c.account == account && c.region == region)
-            .map(|c| &c.state)
+        source: DataSource,
+    ) -> Option<&'a CoverageState> {
+        self.index.coverage.get(&(account, region, source)).copied()
     }
 
     /// The scan's clock.

@@ -112,6 +112,16 @@ impl Counts {
         }
     }
 
+    /// Adds another set of counts.
+    pub fn merge(&mut self, other: &Counts) {
+        self.pass += other.pass;
+        self.fail += other.fail;
+        self.error += other.error;
+        self.manual += other.manual;
+        self.waived += other.waived;
+        self.not_applicable += other.not_applicable;
+    }
+
     /// All results.
     pub fn total(&self) -> usize {
         self.pass + self.fail + self.error + self.manual + self.waived + self.not_applicable
@@ -345,7 +355,10 @@ pub fn build<'a>(
     let mut sections: BTreeMap<String, Counts> = BTreeMap::new();
     let mut seeds: BTreeMap<SeedArea, Counts> = BTreeMap::new();
     let mut shared: BTreeMap<SharedArea, Counts> = BTreeMap::new();
-    let mut subjects = std::collections::HashSet::new();
+    let mut subjects = std::collections::HashSet::with_capacity(result.outcomes.len());
+    // Counts per control, merged into the groups after the loop (results come grouped by
+    // control, so this is one comparison per result instead of map updates).
+    let mut per_control: Vec<(&Control, Counts)> = Vec::with_capacity(result.controls.len());
     // Each control's distinct HIPAA standards, computed once per control, not per result.
     let standards: BTreeMap<&str, Vec<String>> = result
         .controls
@@ -372,13 +385,16 @@ pub fn build<'a>(
                 summary.phi_failures += 1;
             }
         }
-        if let Some(standards) = standards.get(meta.id) {
-            for standard in standards {
-                sections.entry(standard.clone()).or_default().add(e.status);
+        match per_control.last_mut() {
+            Some((control, counts)) if std::ptr::eq(*control, outcome.control) => {
+                counts.add(e.status);
+            }
+            _ => {
+                let mut counts = Counts::default();
+                counts.add(e.status);
+                per_control.push((outcome.control, counts));
             }
         }
-        seeds.entry(meta.seed_area).or_default().add(e.status);
-        shared.entry(meta.shared_area).or_default().add(e.status);
         results.push(ResultV1 {
             control_id: Cow::Borrowed(meta.id),
             control_slug: Cow::Borrowed(meta.slug),
@@ -401,6 +417,16 @@ pub fn build<'a>(
                 expires: w.expires.to_string(),
             }),
         });
+    }
+    for (control, counts) in &per_control {
+        let meta = &control.meta;
+        if let Some(standards) = standards.get(meta.id) {
+            for standard in standards {
+                sections.entry(standard.clone()).or_default().merge(counts);
+            }
+        }
+        seeds.entry(meta.seed_area).or_default().merge(counts);
+        shared.entry(meta.shared_area).or_default().merge(counts);
     }
     summary.subjects = subjects.len();
     summary.incomplete = summary.results.error > 0;

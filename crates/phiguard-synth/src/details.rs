@@ -32,6 +32,14 @@ const APPS: [&str; 10] = [
     "fax",
     "platform",
 ];
+/// Customer managed policies every account has (generated once per account) and that users,
+/// groups and roles attach: (name, grants `*` on `*`).
+pub(crate) const STANDARD_POLICIES: [(&str, bool); 3] = [
+    ("standard-read-only", false),
+    ("standard-data-access", false),
+    ("standard-admin", true),
+];
+
 const TEAMS: [&str; 5] = ["platform", "clinical-apps", "data", "security", "finance"];
 
 impl Gen<'_> {
@@ -102,6 +110,46 @@ fn allow(actions: &[&str], resources: &[&str]) -> Statement {
     }
 }
 
+/// The `k`th standard policy of the account.
+pub(crate) fn standard_policy(g: &mut Gen<'_>, k: usize) -> Resource {
+    let (name, admin) = STANDARD_POLICIES[k.min(STANDARD_POLICIES.len() - 1)];
+    let statement = if admin {
+        allow(&["*"], &["*"])
+    } else {
+        allow(
+            &["s3:Get*", "s3:List*", "dynamodb:Query", "kms:Decrypt"],
+            &["*"],
+        )
+    };
+    let policy = IamPolicy {
+        aws_managed: false,
+        attachment_count: 1 + g.rng.below(500) as u32,
+        document: doc(vec![statement]),
+    };
+    Resource::new(
+        format!("arn:aws:iam::{}:policy/{name}", g.account),
+        g.account,
+        g.region,
+        policy,
+    )
+    .named(name)
+    .tag("Owner", "security")
+}
+
+/// Attaches standard policies: mostly read-only or data access, rarely admin.
+fn standard_attachments(g: &mut Gen<'_>) -> Vec<AttachedPolicy> {
+    let k = match g.rng.below(100) {
+        0..=2 => 2,
+        3..=40 => 1,
+        _ => 0,
+    };
+    let name = STANDARD_POLICIES[k].0;
+    vec![AttachedPolicy {
+        name: name.into(),
+        arn: format!("arn:aws:iam::{}:policy/{name}", g.account),
+    }]
+}
+
 /// Builds resource kind `kind` with tags.
 pub(crate) fn resource(g: &mut Gen<'_>, kind: ResourceKind) -> Resource {
     let (arn, name, details): (String, String, Details) = match kind {
@@ -110,10 +158,7 @@ pub(crate) fn resource(g: &mut Gen<'_>, kind: ResourceKind) -> Resource {
         ResourceKind::IamGroup => {
             let name = g.id("group");
             let group = IamGroup {
-                attached_policies: vec![AttachedPolicy {
-                    name: "ReadOnlyAccess".into(),
-                    arn: "arn:aws:iam::aws:policy/ReadOnlyAccess".into(),
-                }],
+                attached_policies: standard_attachments(g),
                 inline_policies: Vec::new(),
                 members: (0..g.rng.below(5))
                     .map(|u| format!("user-{u:02}"))
@@ -670,7 +715,11 @@ fn iam_user(g: &mut Gen<'_>) -> (String, String, Details) {
         console_access: console,
         password_last_used: console.then(|| g.days_ago(200)),
         groups: vec!["developers".into()],
-        attached_policies: Vec::new(),
+        attached_policies: if g.rng.chance(30) {
+            standard_attachments(g)
+        } else {
+            Vec::new()
+        },
         inline_policies: Vec::new(),
         mfa_devices: if console && g.rng.chance(85) {
             vec![MfaDevice {
@@ -736,10 +785,7 @@ fn iam_role(g: &mut Gen<'_>) -> (String, String, Details) {
             "/".into()
         },
         trust_policy: doc(vec![trust]),
-        attached_policies: vec![AttachedPolicy {
-            name: "ReadOnlyAccess".into(),
-            arn: "arn:aws:iam::aws:policy/ReadOnlyAccess".into(),
-        }],
+        attached_policies: standard_attachments(g),
         inline_policies: Vec::new(),
         last_used: Some(g.days_ago(100)),
     };

@@ -129,6 +129,10 @@ impl Synth {
         let mut singletons = Vec::new();
         for (a, plan) in accounts.iter().enumerate() {
             singletons.push((a, plan.regions[0], ResourceKind::Trail));
+            // The account's standard managed policies, which users, groups and roles attach.
+            for _ in details::STANDARD_POLICIES {
+                singletons.push((a, GLOBAL, ResourceKind::IamPolicy));
+            }
             for region in &plan.regions {
                 for kind in PER_REGION {
                     singletons.push((a, *region, kind));
@@ -190,6 +194,24 @@ impl Synth {
     pub fn resource(&self, i: usize) -> Resource {
         let mut rng = Rng::new(self.seed.wrapping_add((i as u64).wrapping_mul(0x9e37_79b9)));
         let (account, region, kind) = match self.singletons.get(i) {
+            Some((a, region, ResourceKind::IamPolicy)) => {
+                // The standard policies are the singletons right after the account's trail.
+                let k = self.singletons[..i]
+                    .iter()
+                    .rev()
+                    .take_while(|(_, _, kind)| *kind == ResourceKind::IamPolicy)
+                    .count();
+                return details::standard_policy(
+                    &mut details::Gen {
+                        rng: &mut rng,
+                        now: self.now,
+                        account: &self.accounts[*a].id,
+                        region,
+                        serial: i,
+                    },
+                    k,
+                );
+            }
             Some((a, region, kind)) => (&self.accounts[*a], *region, *kind),
             None => {
                 let plan = &self.accounts[rng.below(self.accounts.len() as u64) as usize];

@@ -1,6 +1,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
-use phiguard_model::{PhiTags, ResourceKind};
+use phiguard_model::{Details, PhiTags, ResourceKind};
 
 use super::*;
 
@@ -56,6 +56,25 @@ fn realistic_mix_of_kinds_accounts_regions_and_phi() {
         .filter(|r| tags.matches(&r.tags))
         .count();
     assert!((4_000..6_000).contains(&phi), "{phi}");
+    // Every attached managed policy is in the inventory.
+    for r in &inv.resources {
+        let attached = match &r.details {
+            Details::IamUser(u) => &u.attached_policies,
+            Details::IamGroup(g) => &g.attached_policies,
+            Details::IamRole(role) => &role.attached_policies,
+            _ => continue,
+        };
+        for p in attached {
+            assert!(
+                inv.resources
+                    .iter()
+                    .any(|x| x.arn == p.arn && x.kind() == ResourceKind::IamPolicy),
+                "{} attaches missing {}",
+                r.arn,
+                p.arn
+            );
+        }
+    }
     // ARNs are unique.
     let arns: BTreeSet<&str> = inv.resources.iter().map(|r| r.arn.as_str()).collect();
     assert_eq!(arns.len(), inv.resources.len());

@@ -6,8 +6,14 @@
 //! large nested objects (`requestParameters`, `responseElements`, `additionalEventData`) stay
 //! raw JSON and are parsed only when a rule asks for them.
 
+pub mod detect;
+pub mod access;
+pub mod digest;
 pub mod event;
+pub mod reader;
 pub mod rule;
+pub mod scan;
+pub mod sigma;
 
 pub use event::{Event, Resource, SessionContext, UserIdentity};
 pub use rule::{Hit, Rule, RuleSource, Ruleset};

@@ -43,6 +43,9 @@ pub enum Command {
     Controls(ControlsCommand),
     /// Write a commented `phiguard.toml` with every option and its default.
     Init(InitArgs),
+    /// Analyse CloudTrail logs: detections (CIS, HIPAA, Sigma) and rule management.
+    #[command(subcommand)]
+    Trail(crate::command::trail::TrailCommand),
 }
 
 /// `phiguard scan`.

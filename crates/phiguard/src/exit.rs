@@ -6,6 +6,7 @@
 //! | 1 | unwaived failures at or above `--fail-on` (default `high`) |
 //! | 2 | usage or configuration error: bad flags, bad config, unreadable or invalid inventory, unknown control |
 //! | 3 | incomplete scan (some results are `error`), only with `--strict` |
+//! | 4 | `phiguard trail`: some input files (or records) could not be read |
 //!
 //! When both 1 and 3 apply, the exit code is 1: failures are the stronger signal.
 
@@ -25,6 +26,8 @@ pub enum Exit {
     Usage,
     /// 3: incomplete scan under `--strict`.
     Incomplete,
+    /// 4: some input files could not be read (`phiguard trail`).
+    Unreadable,
 }
 
 impl Exit {
@@ -35,6 +38,7 @@ impl Exit {
             Exit::Failures => 1,
             Exit::Usage => 2,
             Exit::Incomplete => 3,
+            Exit::Unreadable => 4,
         }
     }
 

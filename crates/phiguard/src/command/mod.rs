@@ -4,6 +4,7 @@ pub mod controls;
 pub mod demo;
 pub mod init;
 pub mod scan;
+pub mod trail;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -22,6 +23,7 @@ pub fn run(command: Command, now: Timestamp, term: &mut Term<'_>) -> Result<Exit
         Command::Demo(args) => demo::run(&args, now, term),
         Command::Controls(c) => controls::run(&c, term),
         Command::Init(args) => init::run(&args, term),
+        Command::Trail(c) => trail::run(&c, term),
     }
 }
 

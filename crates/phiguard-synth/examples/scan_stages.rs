@@ -1,0 +1,122 @@
+//! Times each stage of an offline scan on one inventory file, to see where `phiguard scan`
+//! spends its time beyond deserialisation:
+//!
+//! ```text
+//! cargo run --release -p phiguard-synth --example scan_stages -- bench-out/inventory-1000000.json
+//! ```
+//!
+//! Stages: read the file, `Inventory::from_json`, `phiguard_controls::evaluate` (whole
+//! catalogue), `phiguard_report::build`, the JSON renderer (to a buffered sink), then the drops.
+
+use std::io::{self, BufWriter, Write};
+use std::time::Instant;
+
+use phiguard_controls::{CATALOGUE, Settings};
+use phiguard_model::Inventory;
+
+/// User + system CPU time of this process so far, all threads (Linux `/proc/self/stat`, in
+/// clock ticks of 1/100 s); 0 elsewhere. Less disturbed than wall time on a busy machine.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the command name (which is in parentheses and may contain spaces).
+    let rest = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+fn main() -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let per_control = args.iter().any(|a| a == "--per-control");
+    let Some(path) = args.iter().find(|a| !a.starts_with("--")).cloned() else {
+        writeln!(out, "usage: scan_stages FILE [--per-control]")?;
+        return Ok(());
+    };
+    let mut at = Instant::now();
+    let mut cpu_at = cpu_seconds();
+    writeln!(out, "{:>12}  {:>8}  {:>8}", "stage", "wall s", "cpu s")?;
+    let mut lap = |out: &mut dyn Write, what: &str| -> io::Result<()> {
+        let now = Instant::now();
+        let cpu = cpu_seconds();
+        writeln!(
+            out,
+            "{what:>12}  {:8.3}  {:8.3}",
+            (now - at).as_secs_f64(),
+            cpu - cpu_at
+        )?;
+        at = now;
+        cpu_at = cpu;
+        Ok(())
+    };
+    let bytes = std::fs::read(&path)?;
+    lap(&mut out, "read")?;
+    let inventory = Inventory::from_json(&bytes).map_err(io::Error::other)?;
+    lap(&mut out, "from_json")?;
+    drop(bytes);
+    lap(&mut out, "drop bytes")?;
+    let settings = Settings::at(
+        phiguard_synth::GENERATED_AT
+            .parse()
+            .unwrap_or(jiff::Timestamp::UNIX_EPOCH),
+    );
+    if per_control {
+        return time_controls(&mut out, &inventory, &settings);
+    }
+    let result = phiguard_controls::evaluate(&inventory, &settings, CATALOGUE);
+    lap(&mut out, "evaluate")?;
+    let report = phiguard_report::build(&result, &inventory, &settings, "bench");
+    lap(&mut out, "build")?;
+    let mut sink = BufWriter::with_capacity(1 << 20, io::sink());
+    phiguard_report::json::render(&report, &mut sink)?;
+    sink.flush()?;
+    lap(&mut out, "render json")?;
+    let results = report.results.len();
+    drop(report);
+    drop(result);
+    lap(&mut out, "drop results")?;
+    drop(inventory);
+    lap(&mut out, "drop inv")?;
+    writeln!(out, "{results} results")?;
+    Ok(())
+}
+
+/// Evaluates each control alone (one thread: the engine's rayon pool has one control to run)
+/// and lists the slowest, net of the per-scan index the engine builds every time.
+fn time_controls(
+    out: &mut dyn Write,
+    inventory: &Inventory,
+    settings: &Settings,
+) -> io::Result<()> {
+    let time = |catalogue: &[&'static phiguard_controls::Control]| {
+        let start = Instant::now();
+        let result = phiguard_controls::evaluate(inventory, settings, catalogue);
+        let n = result.outcomes.len();
+        drop(result);
+        (start.elapsed().as_secs_f64(), n)
+    };
+    let (base, _) = time(&[]);
+    let mut rows: Vec<(f64, usize, &str)> = CATALOGUE
+        .iter()
+        .map(|c| {
+            let (t, n) = time(&[*c]);
+            ((t - base).max(0.0), n, c.id())
+        })
+        .collect();
+    rows.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let total: f64 = rows.iter().map(|r| r.0).sum();
+    writeln!(out, "index build (every evaluate call): {base:.3} s")?;
+    writeln!(out, "sum over {} controls: {total:.3} s", rows.len())?;
+    for (t, n, id) in rows.iter().take(15) {
+        writeln!(out, "{id:>10}  {t:8.3} s  {n:>9} results")?;
+    }
+    Ok(())
+}

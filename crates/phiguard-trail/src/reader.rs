@@ -1,0 +1,801 @@
+//! Reading CloudTrail log files: finding them ([`discover`]), loading one into memory with a
+//! size cap ([`load`], gzip detected by its magic bytes), and parsing its records into
+//! borrowed [`Event`]s ([`parse_records`]).
+//!
+//! Accepted contents (detected from the bytes, not the file name):
+//! - the `{"Records":[...]}` envelope CloudTrail delivers to S3 (`.json.gz` or gunzipped);
+//! - a JSON array of records;
+//! - NDJSON / concatenated JSON: one record object after another.
+//!
+//! Parsing has a fast path (records deserialised straight from the buffer) and, only when
+//! that fails, a recovering path that re-reads the file record by record: a record of the
+//! wrong shape is reported with its byte offset and skipped, the other records are kept. A
+//! syntax error ends the file (for NDJSON, parsing resumes at the next line). Offsets are
+//! byte offsets in the decompressed content.
+//!
+//! `s3://` inputs are not read here: they need the AWS SDK and come with live collection.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserializer as _, Serialize};
+use serde_json::value::RawValue;
+
+use crate::event::Event;
+
+/// The default cap on one file's decompressed size: 1 GiB.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 1 << 30;
+
+/// After this many bad records in one file, the rest of the file is skipped.
+pub const MAX_RECORD_ERRORS_PER_FILE: usize = 100;
+
+/// What an error made phiguard skip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Skipped {
+    /// The whole file, or the rest of it from `offset`.
+    File,
+    /// One record; the others were read.
+    Record,
+}
+
+/// A file (or a record in it) that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct FileError {
+    /// The file, as found.
+    pub file: String,
+    /// Byte offset in the decompressed content, when known.
+    pub offset: Option<u64>,
+    /// Index of the record in the file (0-based), for record errors.
+    pub record: Option<u64>,
+    /// What was skipped.
+    pub skipped: Skipped,
+    /// What went wrong (lowercase, no trailing period).
+    pub message: String,
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.file)?;
+        if let Some(offset) = self.offset {
+            write!(f, " (byte {offset}")?;
+            if let Some(record) = self.record {
+                write!(f, ", record {record}")?;
+            }
+            f.write_str(")")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if self.skipped == Skipped::Record {
+            f.write_str(" (record skipped)")?;
+        }
+        Ok(())
+    }
+}
+
+/// An error found while parsing a buffer (no file name yet).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// Byte offset in the buffer, when known.
+    pub offset: Option<u64>,
+    /// Record index, for record errors.
+    pub record: Option<u64>,
+    /// What was skipped.
+    pub skipped: Skipped,
+    /// Message.
+    pub message: String,
+}
+
+impl ParseError {
+    /// This error, located in `file`.
+    pub fn in_file(self, file: &str) -> FileError {
+        FileError {
+            file: file.to_string(),
+            offset: self.offset,
+            record: self.record,
+            skipped: self.skipped,
+            message: self.message,
+        }
+    }
+}
+
+/// Where a file sits in the CloudTrail S3 key layout
+/// (`AWSLogs/[<org-id>/]<account>/CloudTrail/<region>/YYYY/MM/DD/`) or, failing that, what its
+/// name says (`<account>_CloudTrail_<region>_YYYYMMDDTHHMMZ_<id>.json.gz`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyInfo {
+    /// Account id.
+    pub account: String,
+    /// Region.
+    pub region: String,
+    /// Delivery day (UTC).
+    pub date: Date,
+}
+
+impl KeyInfo {
+    /// Reads the layout from a path, if it follows one.
+    pub fn from_path(path: &Path) -> Option<KeyInfo> {
+        let parts: Vec<&str> = path
+            .components()
+            .filter_map(|c| c.as_os_str().to_str())
+            .collect();
+        if let Some(i) = parts.iter().position(|p| *p == "CloudTrail")
+            && i >= 2
+            && parts[..i - 1].contains(&"AWSLogs")
+            && parts.len() > i + 4
+        {
+            let account = parts[i - 1];
+            let date = civil_date(parts[i + 2], parts[i + 3], parts[i + 4]);
+            if is_account(account)
+                && let Some(date) = date
+            {
+                return Some(KeyInfo {
+                    account: account.to_string(),
+                    region: parts[i + 1].to_string(),
+                    date,
+                });
+            }
+        }
+        let name = parts.last()?;
+        let mut fields = name.split('_');
+        let account = fields.next()?;
+        if !is_account(account) || fields.next()? != "CloudTrail" {
+            return None;
+        }
+        let region = fields.next()?;
+        let stamp = fields.next()?;
+        let date = civil_date(stamp.get(0..4)?, stamp.get(4..6)?, stamp.get(6..8)?)?;
+        Some(KeyInfo {
+            account: account.to_string(),
+            region: region.to_string(),
+            date,
+        })
+    }
+}
+
+fn is_account(text: &str) -> bool {
+    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn civil_date(year: &str, month: &str, day: &str) -> Option<Date> {
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !(all_digits(year) && all_digits(month) && all_digits(day)) {
+        return None;
+    }
+    Date::new(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?).ok()
+}
+
+/// File names read when walking a folder (files named on the command line are always read).
+fn looks_like_a_log(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    [".json", ".json.gz", ".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz"]
+        .iter()
+        .any(|ext| name.ends_with(ext))
+}
+
+/// The files to read: files as given, folders walked recursively (in name order) for
+/// `*.json`, `*.json.gz`, `*.jsonl[.gz]` and `*.ndjson[.gz]`, skipping hidden entries and
+/// `CloudTrail-Digest` folders (digest files are not event logs). Paths that cannot be
+/// listed are errors.
+pub fn discover(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileError>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for input in inputs {
+        match std::fs::metadata(input) {
+            Ok(meta) if meta.is_dir() => walk(input, 0, &mut files, &mut errors),
+            Ok(_) => files.push(input.clone()),
+            Err(e) => errors.push(io_error(input, &e)),
+        }
+    }
+    (files, errors)
+}
+
+const MAX_DEPTH: usize = 32;
+
+fn walk(dir: &Path, depth: usize, files: &mut Vec<PathBuf>, errors: &mut Vec<FileError>) {
+    if depth > MAX_DEPTH {
+        errors.push(FileError {
+            file: dir.display().to_string(),
+            offset: None,
+            record: None,
+            skipped: Skipped::File,
+            message: format!("folder nesting deeper than {MAX_DEPTH} levels; not read"),
+        });
+        return;
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => return errors.push(io_error(dir, &e)),
+    };
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for entry in entries {
+        match entry {
+            Ok(entry) => paths.push(entry.path()),
+            Err(e) => errors.push(io_error(dir, &e)),
+        }
+    }
+    paths.sort();
+    for path in paths {
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if name.starts_with('.') || name == "CloudTrail-Digest" {
+            continue;
+        }
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => walk(&path, depth + 1, files, errors),
+            Ok(_) if looks_like_a_log(name) => files.push(path),
+            Ok(_) => {}
+            Err(e) => errors.push(io_error(&path, &e)),
+        }
+    }
+}
+
+fn io_error(path: &Path, e: &io::Error) -> FileError {
+    FileError {
+        file: path.display().to_string(),
+        offset: None,
+        record: None,
+        skipped: Skipped::File,
+        message: lower_first(&e.to_string()),
+    }
+}
+
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn file_level(message: String, offset: Option<u64>) -> ParseError {
+    ParseError {
+        offset,
+        record: None,
+        skipped: Skipped::File,
+        message,
+    }
+}
+
+/// Reads `path` into `buf` (cleared first), decompressing gzip (detected by its magic bytes,
+/// multi-member streams included). Returns the size on disk. Content larger than `max_size`
+/// bytes (decompressed) is an error, found without reading more than `max_size + 1` bytes.
+pub fn load(path: &Path, max_size: u64, buf: &mut Vec<u8>) -> Result<u64, ParseError> {
+    buf.clear();
+    let io = |e: io::Error| file_level(lower_first(&e.to_string()), None);
+    let mut file = File::open(path).map_err(io)?;
+    let disk_size = file.metadata().map_err(io)?.len();
+    let mut magic = [0u8; 2];
+    let gzip = disk_size >= 2 && {
+        file.read_exact(&mut magic).map_err(io)?;
+        file.seek(SeekFrom::Start(0)).map_err(io)?;
+        magic == [0x1f, 0x8b]
+    };
+    let too_large = || {
+        file_level(
+            format!(
+                "larger than the {max_size}-byte limit{}; raise `--max-file-size` to read it",
+                if gzip { " once decompressed" } else { "" }
+            ),
+            Some(max_size),
+        )
+    };
+    if gzip {
+        // The gzip trailer holds the size modulo 2^32: a good first guess for the buffer.
+        let mut trailer = [0u8; 4];
+        file.seek(SeekFrom::End(-4)).map_err(io)?;
+        file.read_exact(&mut trailer).map_err(io)?;
+        file.seek(SeekFrom::Start(0)).map_err(io)?;
+        let hint = u64::from(u32::from_le_bytes(trailer)).min(max_size);
+        buf.reserve(usize::try_from(hint).unwrap_or(0).saturating_add(1));
+        gunzip(io::BufReader::with_capacity(1 << 16, file), max_size, buf)?;
+    } else {
+        if disk_size > max_size {
+            return Err(too_large());
+        }
+        buf.reserve(usize::try_from(disk_size).unwrap_or(0).saturating_add(1));
+        file.take(max_size.saturating_add(1))
+            .read_to_end(buf)
+            .map_err(io)?;
+    }
+    if buf.len() as u64 > max_size {
+        buf.clear();
+        return Err(too_large());
+    }
+    Ok(disk_size)
+}
+
+fn gunzip(input: impl Read, max_size: u64, buf: &mut Vec<u8>) -> Result<(), ParseError> {
+    let decoder = flate2::read::MultiGzDecoder::new(input);
+    let mut limited = decoder.take(max_size.saturating_add(1));
+    limited.read_to_end(buf).map(drop).map_err(|e| {
+        file_level(
+            format!(
+                "gzip: {} after {} decompressed bytes",
+                lower_first(&e.to_string()),
+                buf.len()
+            ),
+            Some(buf.len() as u64),
+        )
+    })
+}
+
+/// [`load`] for bytes already in memory: `buf` receives them, decompressed when they are
+/// gzip, and an error when they exceed `max_size` once decompressed.
+pub fn load_bytes(bytes: &[u8], max_size: u64, buf: &mut Vec<u8>) -> Result<(), ParseError> {
+    buf.clear();
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        gunzip(bytes, max_size, buf)?;
+    } else {
+        buf.extend_from_slice(bytes);
+    }
+    if buf.len() as u64 > max_size {
+        buf.clear();
+        return Err(file_level(
+            format!("larger than the {max_size}-byte limit"),
+            Some(max_size),
+        ));
+    }
+    Ok(())
+}
+
+/// The layout of a buffer, detected from its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// `{"Records":[...]}`.
+    Envelope,
+    /// `[record, ...]`.
+    Array,
+    /// Record objects one after another (NDJSON).
+    Stream,
+}
+
+fn skip_ws(buf: &[u8], mut i: usize) -> usize {
+    while i < buf.len() && matches!(buf[i], b' ' | b'\t' | b'\n' | b'\r') {
+        i += 1;
+    }
+    i
+}
+
+/// Detects the layout: an array, an object whose first key is `Records`, else a stream.
+pub fn detect(buf: &[u8]) -> Layout {
+    let start = skip_ws(buf, bom_len(buf));
+    match buf.get(start) {
+        Some(b'[') => Layout::Array,
+        Some(b'{') => {
+            let key = skip_ws(buf, start + 1);
+            if buf[key..].starts_with(b"\"Records\"") {
+                Layout::Envelope
+            } else {
+                Layout::Stream
+            }
+        }
+        _ => Layout::Stream,
+    }
+}
+
+fn bom_len(buf: &[u8]) -> usize {
+    if buf.starts_with(&[0xef, 0xbb, 0xbf]) {
+        3
+    } else {
+        0
+    }
+}
+
+/// Parses every record of `buf`, calling `on_event` with each one, in file order, and
+/// returns the errors. Never panics; a record is handed over at most once.
+pub fn parse_records<'a, F>(buf: &'a [u8], mut on_event: F) -> Vec<ParseError>
+where
+    F: FnMut(Event<'a>),
+{
+    let body = &buf[bom_len(buf)..];
+    let base = bom_len(buf) as u64;
+    let layout = detect(buf);
+    if skip_ws(body, 0) == body.len() {
+        return vec![file_level("empty file: no JSON".to_string(), Some(0))];
+    }
+    let mut sink = Sink {
+        buf: body,
+        on_event: &mut on_event,
+        index: 0,
+        skip: 0,
+        recover: false,
+        errors: Vec::new(),
+        gave_up: false,
+    };
+    match layout {
+        Layout::Envelope | Layout::Array => {
+            if let Err(e) = sink.document(layout) {
+                // Records before `sink.index` were handed over: re-read, skipping them.
+                sink.skip = sink.index;
+                sink.index = 0;
+                sink.recover = true;
+                if let Err(e) = sink.document(layout) {
+                    sink.fatal(&e);
+                }
+                if !sink.gave_up && sink.errors.is_empty() {
+                    // Unreachable in practice (the fast path failed, so will the slow one);
+                    // never lose the error.
+                    sink.fatal(&e);
+                }
+            }
+        }
+        Layout::Stream => {
+            let mut stream = serde_json::Deserializer::from_slice(body).into_iter::<Event<'a>>();
+            let mut failed = false;
+            for item in stream.by_ref() {
+                match item {
+                    Ok(event) => {
+                        sink.index += 1;
+                        (sink.on_event)(event);
+                    }
+                    Err(_) => {
+                        failed = true;
+                        break;
+                    }
+                }
+            }
+            if failed {
+                sink.skip = sink.index;
+                sink.index = 0;
+                sink.recover = true;
+                sink.stream();
+            }
+        }
+    }
+    let mut errors = sink.errors;
+    for e in &mut errors {
+        e.offset = e.offset.map(|o| o + base);
+    }
+    errors
+}
+
+struct Sink<'a, 'f, F> {
+    buf: &'a [u8],
+    on_event: &'f mut F,
+    /// Index of the next record.
+    index: u64,
+    /// Records below this index were already handed over (recovering pass).
+    skip: u64,
+    /// Whether records are read as raw JSON first (so a bad one can be skipped).
+    recover: bool,
+    errors: Vec<ParseError>,
+    /// Too many record errors: stop.
+    gave_up: bool,
+}
+
+impl<'a, F: FnMut(Event<'a>)> Sink<'a, '_, F> {
+    fn document(&mut self, layout: Layout) -> Result<(), serde_json::Error> {
+        let mut de = serde_json::Deserializer::from_slice(self.buf);
+        match layout {
+            Layout::Envelope => de.deserialize_map(EnvelopeVisitor { sink: self })?,
+            _ => de.deserialize_seq(RecordsVisitor { sink: self })?,
+        }
+        if !self.gave_up {
+            de.end()?;
+        }
+        Ok(())
+    }
+
+    /// A syntax error (or a wrong envelope) that ends the file.
+    fn fatal(&mut self, e: &serde_json::Error) {
+        if self.gave_up {
+            return;
+        }
+        let offset = if e.is_eof() {
+            Some(self.buf.len() as u64)
+        } else {
+            offset_of(self.buf, e.line(), e.column())
+        };
+        self.errors.push(file_level(
+            format!("invalid JSON: {}", strip_position(e)),
+            offset,
+        ));
+    }
+
+    /// One record given as raw JSON (recovering pass).
+    fn raw(&mut self, raw: &'a RawValue) {
+        let index = self.index;
+        self.index += 1;
+        if index < self.skip || self.gave_up {
+            return;
+        }
+        let start = (raw.get().as_ptr() as usize).saturating_sub(self.buf.as_ptr() as usize);
+        match serde_json::from_str::<Event<'a>>(raw.get()) {
+            Ok(event) => (self.on_event)(event),
+            Err(e) => {
+                let within = offset_of(raw.get().as_bytes(), e.line(), e.column()).unwrap_or(0);
+                self.record_error(index, start as u64 + within, strip_position(&e));
+            }
+        }
+    }
+
+    fn record_error(&mut self, index: u64, offset: u64, message: String) {
+        if self.errors.len() >= MAX_RECORD_ERRORS_PER_FILE {
+            self.gave_up = true;
+            self.errors.push(file_level(
+                format!(
+                    "more than {MAX_RECORD_ERRORS_PER_FILE} bad records; the rest of the file is skipped"
+                ),
+                Some(offset),
+            ));
+            return;
+        }
+        self.errors.push(ParseError {
+            offset: Some(offset),
+            record: Some(index),
+            skipped: Skipped::Record,
+            message,
+        });
+    }
+
+    /// The recovering pass over a stream: raw values one by one; after a syntax error,
+    /// resume at the next line.
+    fn stream(&mut self) {
+        let buf = self.buf;
+        let mut pos = 0usize;
+        while pos < buf.len() && !self.gave_up {
+            let mut values =
+                serde_json::Deserializer::from_slice(&buf[pos..]).into_iter::<&'a RawValue>();
+            match values.next() {
+                None => break,
+                Some(Ok(raw)) => {
+                    pos += values.byte_offset();
+                    self.raw(raw);
+                }
+                Some(Err(e)) => {
+                    let at = if e.is_eof() {
+                        buf.len() as u64
+                    } else {
+                        pos as u64 + offset_of(&buf[pos..], e.line(), e.column()).unwrap_or(0)
+                    };
+                    let index = self.index;
+                    self.index += 1;
+                    if index >= self.skip {
+                        self.record_error(
+                            index,
+                            at,
+                            format!("invalid JSON: {}", strip_position(&e)),
+                        );
+                    }
+                    // Resume at the line after the one where the bad value starts.
+                    let from = skip_ws(buf, pos);
+                    match buf[from..].iter().position(|b| *b == b'\n') {
+                        Some(nl) => pos = from + nl + 1,
+                        None => break,
+                    }
+                }
+            }
+        }
+    }
+
+    fn element<A: SeqAccess<'a>>(&mut self, seq: &mut A) -> Result<bool, A::Error> {
+        if self.gave_up {
+            return Ok(seq.next_element::<IgnoredAny>()?.is_some());
+        }
+        if self.recover {
+            match seq.next_element::<&'a RawValue>()? {
+                Some(raw) => {
+                    self.raw(raw);
+                    Ok(true)
+                }
+                None => Ok(false),
+            }
+        } else {
+            match seq.next_element::<Event<'a>>()? {
+                Some(event) => {
+                    self.index += 1;
+                    (self.on_event)(event);
+                    Ok(true)
+                }
+                None => Ok(false),
+            }
+        }
+    }
+}
+
+struct RecordsVisitor<'s, 'a, 'f, F> {
+    sink: &'s mut Sink<'a, 'f, F>,
+}
+
+impl<'a, F: FnMut(Event<'a>)> Visitor<'a> for RecordsVisitor<'_, 'a, '_, F> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of CloudTrail records")
+    }
+
+    fn visit_seq<A: SeqAccess<'a>>(self, mut seq: A) -> Result<(), A::Error> {
+        while self.sink.element(&mut seq)? {}
+        Ok(())
+    }
+}
+
+impl<'a, F: FnMut(Event<'a>)> DeserializeSeed<'a> for RecordsVisitor<'_, 'a, '_, F> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'a>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+struct EnvelopeVisitor<'s, 'a, 'f, F> {
+    sink: &'s mut Sink<'a, 'f, F>,
+}
+
+impl<'a, F: FnMut(Event<'a>)> Visitor<'a> for EnvelopeVisitor<'_, 'a, '_, F> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a CloudTrail log object with a `Records` array")
+    }
+
+    fn visit_map<A: MapAccess<'a>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut found = false;
+        while let Some(key) = map.next_key::<Cow<'a, str>>()? {
+            if key == "Records" && !found {
+                found = true;
+                map.next_value_seed(RecordsVisitor {
+                    sink: &mut *self.sink,
+                })?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        if found {
+            Ok(())
+        } else {
+            Err(de::Error::missing_field("Records"))
+        }
+    }
+}
+
+/// serde_json's message without its " at line L column C" suffix.
+fn strip_position(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) if e.line() > 0 => text[..i].to_string(),
+        _ => text,
+    }
+}
+
+/// The byte offset of a 1-based (line, column) position as serde_json reports it.
+fn offset_of(buf: &[u8], line: usize, column: usize) -> Option<u64> {
+    if line == 0 {
+        return None;
+    }
+    let mut start = 0usize;
+    for _ in 1..line {
+        let nl = buf[start..].iter().position(|b| *b == b'\n')?;
+        start += nl + 1;
+    }
+    Some((start + column.saturating_sub(1)).min(buf.len()) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(id: &str, name: &str) -> String {
+        format!(
+            r#"{{"eventVersion":"1.08","eventTime":"2026-01-01T00:00:0{id}Z","eventSource":"cloudtrail.amazonaws.com","eventName":"{name}","awsRegion":"us-east-1","eventID":"id-{id}","requestParameters":{{"name":"t"}}}}"#
+        )
+    }
+
+    fn names(buf: &[u8]) -> (Vec<String>, Vec<ParseError>) {
+        let mut names = Vec::new();
+        let errors = parse_records(buf, |e| names.push(e.event_name.to_string()));
+        (names, errors)
+    }
+
+    #[test]
+    fn reads_the_three_layouts() {
+        let envelope = format!(
+            "{{\"Records\":[{},{}]}}",
+            record("1", "StopLogging"),
+            record("2", "DeleteTrail")
+        );
+        let array = format!("[{},{}]", record("1", "StopLogging"), record("2", "DeleteTrail"));
+        let ndjson = format!("{}\n{}\n", record("1", "StopLogging"), record("2", "DeleteTrail"));
+        for (text, layout) in [
+            (&envelope, Layout::Envelope),
+            (&array, Layout::Array),
+            (&ndjson, Layout::Stream),
+        ] {
+            assert_eq!(detect(text.as_bytes()), layout);
+            let (names, errors) = names(text.as_bytes());
+            assert_eq!(names, ["StopLogging", "DeleteTrail"], "{layout:?}");
+            assert!(errors.is_empty(), "{errors:?}");
+        }
+    }
+
+    #[test]
+    fn a_record_of_the_wrong_shape_is_skipped_and_located() {
+        let bad = r#"{"eventTime":"2026-01-01T00:00:00Z","eventSource":"s","eventName":5}"#;
+        let text = format!(
+            "{{\"Records\":[{},{bad},{}]}}",
+            record("1", "StopLogging"),
+            record("2", "DeleteTrail")
+        );
+        let (names, errors) = names(text.as_bytes());
+        assert_eq!(names, ["StopLogging", "DeleteTrail"]);
+        assert_eq!(errors.len(), 1);
+        let offset = usize::try_from(errors[0].offset.unwrap()).unwrap();
+        assert_eq!(errors[0].record, Some(1));
+        assert_eq!(errors[0].skipped, Skipped::Record);
+        assert!(text[offset..].starts_with('5'), "{offset}: {errors:?}");
+        assert!(errors[0].message.contains("invalid type"), "{errors:?}");
+    }
+
+    #[test]
+    fn a_syntax_error_ends_the_file_after_the_records_before_it() {
+        let text = format!("{{\"Records\":[{},{{\"eventTime\":", record("1", "StopLogging"));
+        let (names, errors) = names(text.as_bytes());
+        assert_eq!(names, ["StopLogging"]);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].skipped, Skipped::File);
+        assert_eq!(errors[0].offset, Some(text.len() as u64));
+        assert!(errors[0].message.starts_with("invalid JSON: EOF"), "{errors:?}");
+    }
+
+    #[test]
+    fn ndjson_resumes_at_the_next_line() {
+        let text = format!(
+            "{}\n{{\"eventTime\": tru\n{}\n5\n",
+            record("1", "StopLogging"),
+            record("2", "DeleteTrail")
+        );
+        let (names, errors) = names(text.as_bytes());
+        assert_eq!(names, ["StopLogging", "DeleteTrail"]);
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert_eq!(errors[0].record, Some(1));
+        assert!(errors[0].message.contains("invalid JSON"));
+        assert_eq!(errors[1].record, Some(3));
+        assert!(errors[1].message.contains("invalid type: integer `5`"), "{errors:?}");
+    }
+
+    #[test]
+    fn envelope_problems_are_file_errors() {
+        for (text, expect) in [
+            ("", "empty file"),
+            ("{\"Records\": 5}", "invalid type: integer"),
+            ("{\"Records\": []} x", "trailing characters"),
+            ("\u{feff}[1]", "invalid type: integer"),
+        ] {
+            let (names, errors) = names(text.as_bytes());
+            assert!(names.is_empty());
+            assert_eq!(errors.len(), 1, "{text}: {errors:?}");
+            assert!(errors[0].message.contains(expect), "{text}: {errors:?}");
+        }
+    }
+
+    #[test]
+    fn too_many_bad_records_give_up() {
+        let text = format!("[{}]", vec!["1"; 500].join(","));
+        let (names, errors) = names(text.as_bytes());
+        assert!(names.is_empty());
+        assert_eq!(errors.len(), MAX_RECORD_ERRORS_PER_FILE + 1);
+        assert!(errors.last().unwrap().message.contains("rest of the file"));
+    }
+
+    #[test]
+    fn key_layout_and_file_names_are_understood() {
+        let p = Path::new(
+            "logs/AWSLogs/o-abc/111122223333/CloudTrail/eu-west-1/2026/01/02/x.json.gz",
+        );
+        let info = KeyInfo::from_path(p).unwrap();
+        assert_eq!(info.account, "111122223333");
+        assert_eq!(info.region, "eu-west-1");
+        assert_eq!(info.date, Date::new(2026, 1, 2).unwrap());
+        let p = Path::new("218007301253_CloudTrail_us-east-1_20230710T1220Z_WMiHxZgr5Hdd6UDc.json");
+        let info = KeyInfo::from_path(p).unwrap();
+        assert_eq!(info.account, "218007301253");
+        assert_eq!(info.date, Date::new(2023, 7, 10).unwrap());
+        assert_eq!(KeyInfo::from_path(Path::new("logs/trail.json")), None);
+    }
+}

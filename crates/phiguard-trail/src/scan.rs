@@ -1,0 +1,610 @@
+//! Running rules over CloudTrail files: files in parallel (rayon), each file loaded into one
+//! buffer and parsed into borrowed events that go through the [`Ruleset`] index and the
+//! stateful [`Analyzer`]s; per-file errors are collected and the run continues.
+
+use std::collections::HashMap;
+use std::collections::hash_map::{DefaultHasher, Entry};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use jiff::{Timestamp, ToSpan};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::event::Event;
+use crate::reader::{self, FileError, KeyInfo};
+use crate::rule::{Hit, Ruleset};
+
+/// A stateful detection (bursts, first-seen countries, ...): it sees the events it asked for
+/// and reports its hits at the end.
+///
+/// One instance serves the whole run (behind a lock, taken only for the event names it
+/// asks for): events arrive in file order within a file, but files are read in parallel, so
+/// an analyzer must not assume a global time order (sort in [`Analyzer::finish`]).
+pub trait Analyzer: Send {
+    /// The `eventName`s it wants to see; `None` for every event (costly: a lock per event).
+    fn event_names(&self) -> Option<Vec<String>> {
+        None
+    }
+    /// Sees one event (after filters and de-duplication) read from `file`.
+    fn observe(&mut self, event: &Event<'_>, file: &str);
+    /// The hits, once every file has been read.
+    fn finish(self: Box<Self>) -> Vec<Hit>;
+}
+
+/// Which events to keep.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Keep events at or after this instant.
+    pub since: Option<Timestamp>,
+    /// Keep events strictly before this instant.
+    pub until: Option<Timestamp>,
+    /// Keep events received by this account (`recipientAccountId`).
+    pub account: Option<String>,
+    /// Keep events of this region (`awsRegion`).
+    pub region: Option<String>,
+}
+
+impl Filter {
+    /// Whether a file at this place in the key layout can hold kept events. Days get a
+    /// one-day margin on each side: a file is delivered up to minutes after its events.
+    pub fn keeps_file(&self, key: &KeyInfo) -> bool {
+        if self.account.as_ref().is_some_and(|a| *a != key.account)
+            || self.region.as_ref().is_some_and(|r| *r != key.region)
+        {
+            return false;
+        }
+        let day = |t: Timestamp| t.to_zoned(jiff::tz::TimeZone::UTC).date();
+        if let Some(since) = self.since
+            && key
+                .date
+                .checked_add(1.day())
+                .is_ok_and(|next| next < day(since))
+        {
+            return false;
+        }
+        if let Some(until) = self.until
+            && key
+                .date
+                .checked_sub(1.day())
+                .is_ok_and(|prev| prev > day(until))
+        {
+            return false;
+        }
+        true
+    }
+
+    /// Whether an event is kept. An event whose time does not parse is kept (never drop
+    /// what might matter).
+    pub fn keeps(&self, event: &Event<'_>) -> bool {
+        if let Some(account) = &self.account
+            && event.recipient_account_id.as_deref() != Some(account.as_str())
+        {
+            return false;
+        }
+        if let Some(region) = &self.region
+            && event.aws_region.as_deref() != Some(region.as_str())
+        {
+            return false;
+        }
+        if self.since.is_some() || self.until.is_some() {
+            let Ok(time) = event.event_time.parse::<Timestamp>() else {
+                return true;
+            };
+            if self.since.is_some_and(|s| time < s) || self.until.is_some_and(|u| time >= u) {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn is_empty(&self) -> bool {
+        *self == Filter::default()
+    }
+}
+
+/// How to scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanOptions {
+    /// Largest decompressed file read, in bytes.
+    pub max_file_size: u64,
+    /// Which events to keep.
+    pub filter: Filter,
+    /// Read each `eventID` once (the same event delivered twice, or overlapping exports).
+    /// Memory grows with the number of distinct events (about 24 bytes each).
+    pub dedup: bool,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            max_file_size: reader::DEFAULT_MAX_FILE_SIZE,
+            filter: Filter::default(),
+            dedup: false,
+        }
+    }
+}
+
+/// What a scan found.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ScanOutput {
+    /// Hits, sorted by event time, then rule id, file and event id.
+    pub hits: Vec<Hit>,
+    /// Files read (including those with errors).
+    pub files: usize,
+    /// Files skipped without reading because their key layout is outside the filters.
+    pub files_skipped: usize,
+    /// Events that went through the rules (after filters and de-duplication).
+    pub events: u64,
+    /// Events dropped by the filters.
+    pub events_filtered: u64,
+    /// Events dropped as duplicates (`--dedup`).
+    pub duplicates: u64,
+    /// Decompressed bytes read.
+    pub bytes: u64,
+    /// Bytes on disk read.
+    pub disk_bytes: u64,
+    /// Files and records that could not be read, in file order.
+    pub errors: Vec<FileError>,
+}
+
+const SHARDS: usize = 16;
+
+/// The `eventID`s seen, with the lowest index of a file holding each (so that the file a
+/// hit names does not depend on thread timing).
+struct Seen {
+    shards: Vec<Mutex<HashMap<u128, u32>>>,
+}
+
+impl Seen {
+    fn new() -> Seen {
+        Seen {
+            shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+        }
+    }
+
+    fn key(id: &str) -> u128 {
+        // CloudTrail event ids are UUIDs: 128 bits exactly. Anything else is hashed twice.
+        let hex: Vec<u8> = id.bytes().filter(|b| *b != b'-').collect();
+        if hex.len() == 32
+            && let Ok(text) = std::str::from_utf8(&hex)
+            && let Ok(value) = u128::from_str_radix(text, 16)
+        {
+            return value;
+        }
+        let half = |salt: u8| {
+            let mut h = DefaultHasher::new();
+            salt.hash(&mut h);
+            id.hash(&mut h);
+            h.finish()
+        };
+        (u128::from(half(1)) << 64) | u128::from(half(2))
+    }
+
+    fn shard(&self, key: u128) -> &Mutex<HashMap<u128, u32>> {
+        &self.shards[(key as usize) % SHARDS]
+    }
+
+    /// Whether this is the first time the id is seen.
+    fn first(&self, id: &str, file: u32) -> bool {
+        let key = Seen::key(id);
+        let mut map = match self.shard(key).lock() {
+            Ok(map) => map,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        match map.entry(key) {
+            Entry::Vacant(v) => {
+                v.insert(file);
+                true
+            }
+            Entry::Occupied(mut o) => {
+                let lowest = o.get_mut();
+                *lowest = (*lowest).min(file);
+                false
+            }
+        }
+    }
+
+    fn lowest_file(&mut self, id: &str) -> Option<u32> {
+        let key = Seen::key(id);
+        let map = match self.shards[(key as usize) % SHARDS].get_mut() {
+            Ok(map) => map,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        map.get(&key).copied()
+    }
+}
+
+struct Analyzers {
+    slots: Vec<Mutex<Box<dyn Analyzer>>>,
+    by_name: HashMap<String, Vec<usize>>,
+    any: Vec<usize>,
+}
+
+impl Analyzers {
+    fn new(analyzers: Vec<Box<dyn Analyzer>>) -> Analyzers {
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut any = Vec::new();
+        for (i, a) in analyzers.iter().enumerate() {
+            match a.event_names() {
+                Some(names) => {
+                    for name in names {
+                        by_name.entry(name).or_default().push(i);
+                    }
+                }
+                None => any.push(i),
+            }
+        }
+        Analyzers {
+            slots: analyzers.into_iter().map(Mutex::new).collect(),
+            by_name,
+            any,
+        }
+    }
+
+    fn observe(&self, event: &Event<'_>, file: &str) {
+        if self.slots.is_empty() {
+            return;
+        }
+        let named = self
+            .by_name
+            .get(event.event_name.as_ref())
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        for i in named.iter().chain(&self.any) {
+            let mut analyzer = match self.slots[*i].lock() {
+                Ok(a) => a,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            analyzer.observe(event, file);
+        }
+    }
+
+    fn finish(self) -> Vec<Hit> {
+        self.slots
+            .into_iter()
+            .flat_map(|slot| {
+                let analyzer = match slot.into_inner() {
+                    Ok(a) => a,
+                    Err(poisoned) => poisoned.into_inner(),
+                };
+                analyzer.finish()
+            })
+            .collect()
+    }
+}
+
+#[derive(Default)]
+struct FileResult {
+    hits: Vec<Hit>,
+    read: bool,
+    events: u64,
+    filtered: u64,
+    duplicates: u64,
+    bytes: u64,
+    disk_bytes: u64,
+    errors: Vec<FileError>,
+}
+
+struct Run<'r> {
+    rules: &'r Ruleset,
+    analyzers: Analyzers,
+    options: &'r ScanOptions,
+    seen: Option<Seen>,
+}
+
+impl Run<'_> {
+    fn file(&self, index: u32, path: &Path, buf: &mut Vec<u8>) -> FileResult {
+        let mut out = FileResult::default();
+        let filter = &self.options.filter;
+        if !filter.is_empty()
+            && let Some(key) = KeyInfo::from_path(path)
+            && !filter.keeps_file(&key)
+        {
+            return out;
+        }
+        out.read = true;
+        let name = path.display().to_string();
+        match reader::load(path, self.options.max_file_size, buf) {
+            Ok(disk) => out.disk_bytes = disk,
+            Err(e) => {
+                out.errors.push(e.in_file(&name));
+                buf.clear();
+                return out;
+            }
+        }
+        out.bytes = buf.len() as u64;
+        let filtering = !filter.is_empty();
+        let errors = reader::parse_records(buf, |event| {
+            if filtering && !filter.keeps(&event) {
+                out.filtered += 1;
+                return;
+            }
+            if let (Some(seen), Some(id)) = (&self.seen, event.event_id.as_deref())
+                && !seen.first(id, index)
+            {
+                out.duplicates += 1;
+                return;
+            }
+            out.events += 1;
+            for rule in self.rules.matching(&event) {
+                out.hits.push(Hit::new(rule, &event, &name));
+            }
+            self.analyzers.observe(&event, &name);
+        });
+        out.errors.extend(errors.into_iter().map(|e| e.in_file(&name)));
+        out
+    }
+}
+
+/// Scans files and folders (see [`reader::discover`]) with `rules` and `analyzers`.
+pub fn scan(
+    inputs: &[PathBuf],
+    rules: &Ruleset,
+    analyzers: Vec<Box<dyn Analyzer>>,
+    options: &ScanOptions,
+) -> ScanOutput {
+    let (files, mut errors) = reader::discover(inputs);
+    let mut output = scan_files(&files, rules, analyzers, options);
+    errors.append(&mut output.errors);
+    output.errors = errors;
+    output
+}
+
+/// Scans a list of files (in parallel; the output does not depend on thread timing).
+pub fn scan_files(
+    files: &[PathBuf],
+    rules: &Ruleset,
+    analyzers: Vec<Box<dyn Analyzer>>,
+    options: &ScanOptions,
+) -> ScanOutput {
+    let run = Run {
+        rules,
+        analyzers: Analyzers::new(analyzers),
+        options,
+        seen: options.dedup.then(Seen::new),
+    };
+    let results: Vec<FileResult> = files
+        .par_iter()
+        .enumerate()
+        .map_init(Vec::new, |buf, (i, path)| {
+            run.file(u32::try_from(i).unwrap_or(u32::MAX), path, buf)
+        })
+        .collect();
+    let Run {
+        analyzers,
+        mut seen,
+        ..
+    } = run;
+    let mut output = ScanOutput::default();
+    for r in results {
+        output.files += usize::from(r.read);
+        output.files_skipped += usize::from(!r.read);
+        output.events += r.events;
+        output.events_filtered += r.filtered;
+        output.duplicates += r.duplicates;
+        output.bytes += r.bytes;
+        output.disk_bytes += r.disk_bytes;
+        output.hits.extend(r.hits);
+        output.errors.extend(r.errors);
+    }
+    output.hits.extend(analyzers.finish());
+    if let Some(seen) = &mut seen {
+        // Name the first file (in input order) holding a duplicated event.
+        for hit in &mut output.hits {
+            if let Some(id) = &hit.event_id
+                && let Some(lowest) = seen.lowest_file(id)
+                && let Some(path) = files.get(lowest as usize)
+            {
+                hit.file = path.display().to_string();
+            }
+        }
+    }
+    output.hits.sort_by(|a, b| {
+        (&a.event_time, &a.rule_id, &a.file, &a.event_id).cmp(&(
+            &b.event_time,
+            &b.rule_id,
+            &b.file,
+            &b.event_id,
+        ))
+    });
+    output
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use phiguard_model::Severity;
+
+    use super::*;
+    use crate::reader::Skipped;
+    use crate::rule::{Rule, RuleSource};
+
+    struct Named(&'static str);
+
+    impl Rule for Named {
+        fn id(&self) -> &str {
+            self.0
+        }
+        fn title(&self) -> &str {
+            "test rule"
+        }
+        fn severity(&self) -> Severity {
+            Severity::High
+        }
+        fn source(&self) -> RuleSource {
+            RuleSource::Hipaa
+        }
+        fn event_names(&self) -> Option<Vec<String>> {
+            Some(vec![self.0.to_string()])
+        }
+        fn matches(&self, _: &Event<'_>) -> bool {
+            true
+        }
+    }
+
+    /// Counts events per file, to check analyzers see each kept event once.
+    #[derive(Default)]
+    struct Counter(Vec<String>);
+
+    impl Analyzer for Counter {
+        fn observe(&mut self, event: &Event<'_>, _: &str) {
+            self.0.push(event.event_name.to_string());
+        }
+        fn finish(self: Box<Self>) -> Vec<Hit> {
+            let mut hits = Vec::new();
+            if self.0.len() >= 3 {
+                let event: Event<'_> = serde_json::from_str(
+                    r#"{"eventTime":"2026-01-09T00:00:09Z","eventSource":"x","eventName":"Burst"}"#,
+                )
+                .unwrap();
+                hits.push(Hit::new(&Named("BURST"), &event, "-"));
+            }
+            hits
+        }
+    }
+
+    fn record(id: u32, name: &str, account: &str) -> String {
+        format!(
+            r#"{{"eventTime":"2026-01-0{day}T00:00:00Z","eventSource":"cloudtrail.amazonaws.com","eventName":"{name}","awsRegion":"us-east-1","recipientAccountId":"{account}","eventID":"00000000-0000-0000-0000-00000000000{id}"}}"#,
+            day = id % 9 + 1
+        )
+    }
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let mut file = std::fs::File::create(&path).unwrap();
+        if name.ends_with(".gz") {
+            let mut gz = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
+            gz.write_all(text.as_bytes()).unwrap();
+            gz.finish().unwrap();
+        } else {
+            file.write_all(text.as_bytes()).unwrap();
+        }
+        path
+    }
+
+    fn tempdir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("phiguard-trail-scan-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn rules() -> Ruleset {
+        let mut rules = Ruleset::new();
+        rules.add(Box::new(Named("StopLogging")));
+        rules.add(Box::new(Named("DeleteTrail")));
+        rules
+    }
+
+    #[test]
+    fn scans_folders_in_parallel_and_reports_bad_files() {
+        let dir = tempdir("basic");
+        let a = format!(
+            "{{\"Records\":[{},{}]}}",
+            record(1, "StopLogging", "111122223333"),
+            record(2, "ListBuckets", "111122223333")
+        );
+        write(&dir, "a/one.json.gz", &a);
+        write(&dir, "b/two.json", &format!("[{}]", record(3, "DeleteTrail", "444455556666")));
+        write(&dir, "b/bad.json", "{\"Records\":[");
+        write(&dir, "b/notes.txt", "not read");
+        let output = scan(
+            &[dir.clone(), dir.join("missing")],
+            &rules(),
+            vec![Box::new(Counter::default())],
+            &ScanOptions::default(),
+        );
+        assert_eq!(output.files, 3);
+        assert_eq!(output.events, 3);
+        let ids: Vec<_> = output.hits.iter().map(|h| h.rule_id.as_str()).collect();
+        assert_eq!(ids, ["StopLogging", "DeleteTrail", "BURST"]);
+        assert_eq!(output.errors.len(), 2, "{:?}", output.errors);
+        assert!(output.errors[0].file.ends_with("missing"));
+        assert!(output.errors[1].file.ends_with("bad.json"));
+        assert_eq!(output.errors[1].skipped, Skipped::File);
+        assert_eq!(output.errors[1].offset, Some(12));
+    }
+
+    #[test]
+    fn filters_and_dedup() {
+        let dir = tempdir("filters");
+        let text = format!(
+            "[{},{},{}]",
+            record(1, "StopLogging", "111122223333"),
+            record(2, "DeleteTrail", "111122223333"),
+            record(3, "DeleteTrail", "444455556666")
+        );
+        let one = write(&dir, "1.json", &text);
+        let two = write(&dir, "2.json", &text);
+        let options = ScanOptions {
+            dedup: true,
+            ..ScanOptions::default()
+        };
+        let output = scan_files(&[two.clone(), one.clone()], &rules(), vec![], &options);
+        assert_eq!((output.events, output.duplicates), (3, 3));
+        assert_eq!(output.hits.len(), 3);
+        // The first file in input order is named, whichever thread won.
+        assert!(output.hits.iter().all(|h| h.file == two.display().to_string()));
+
+        let options = ScanOptions {
+            filter: Filter {
+                account: Some("111122223333".into()),
+                since: Some("2026-01-03T00:00:00Z".parse().unwrap()),
+                ..Filter::default()
+            },
+            ..ScanOptions::default()
+        };
+        let output = scan_files(&[one], &rules(), vec![], &options);
+        assert_eq!((output.events, output.events_filtered), (1, 2));
+        assert_eq!(output.hits[0].event_time, "2026-01-03T00:00:00Z");
+    }
+
+    #[test]
+    fn key_layout_skips_files_outside_the_filters() {
+        let dir = tempdir("layout");
+        let text = format!("[{}]", record(1, "StopLogging", "111122223333"));
+        let base = "AWSLogs/111122223333/CloudTrail/us-east-1/2026";
+        write(&dir, &format!("{base}/01/02/a.json.gz"), &text);
+        write(&dir, &format!("{base}/03/01/b.json.gz"), &text);
+        write(&dir, "AWSLogs/111122223333/CloudTrail-Digest/x.json.gz", "not a log");
+        let options = ScanOptions {
+            filter: Filter {
+                until: Some("2026-02-01T00:00:00Z".parse().unwrap()),
+                ..Filter::default()
+            },
+            ..ScanOptions::default()
+        };
+        let output = scan(&[dir], &rules(), vec![], &options);
+        assert_eq!((output.files, output.files_skipped), (1, 1));
+        assert_eq!(output.hits.len(), 1);
+        assert!(output.errors.is_empty());
+    }
+
+    #[test]
+    fn oversized_and_truncated_files_are_errors() {
+        let dir = tempdir("limits");
+        let text = format!("[{}]", record(1, "StopLogging", "111122223333"));
+        let plain = write(&dir, "big.json", &text);
+        let gz = write(&dir, "big.json.gz", &text);
+        let bytes = std::fs::read(&gz).unwrap();
+        let cut = dir.join("cut.json.gz");
+        std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+        let options = ScanOptions {
+            max_file_size: 64,
+            ..ScanOptions::default()
+        };
+        let mut output = scan_files(&[plain, gz], &rules(), vec![], &options);
+        let cut = scan_files(&[cut], &rules(), vec![], &ScanOptions::default());
+        output.errors.extend(cut.errors);
+        assert!(output.hits.is_empty() && cut.hits.is_empty());
+        let messages: Vec<_> = output.errors.iter().map(|e| e.message.as_str()).collect();
+        assert!(messages[0].contains("larger than the 64-byte limit"), "{messages:?}");
+        assert!(messages[1].contains("once decompressed"), "{messages:?}");
+        assert!(messages[2].starts_with("gzip: "), "{messages:?}");
+    }
+}
