@@ -143,7 +143,8 @@ measure jq sh -c 'gzip -dc "$@" | jq -c "$JQ_FILTER"' sh "${JQ_SET[@]}"
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 row() { # LABEL FILE CORES EVENTS BYTES
-    read -r secs kib <"$TMP/$2"
+    # GNU time writes "Command exited with non-zero status 1" first when there are hits.
+    read -r secs kib < <(tail -n 1 "$TMP/$2")
     python3 - "$1" "$secs" "$kib" "$3" "$4" "$5" "$(cut -d' ' -f1 "$TMP/gzip")" "$BYTES" <<'PY'
 import sys
 label, secs, kib, cores, events, nbytes, gzip_secs, gzip_bytes = sys.argv[1:]

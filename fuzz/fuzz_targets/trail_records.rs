@@ -25,13 +25,14 @@ fn rules() -> &'static Ruleset {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let mut buf = Vec::new();
-    if reader::load_bytes(data, 1 << 20, &mut buf).is_err() {
+    let mut buffer = reader::Buffer::new();
+    if reader::load_bytes(data, 1 << 20, &mut buffer).is_err() {
         return;
     }
+    let buf = buffer.bytes();
     let rules = rules();
     let mut events = 0u64;
-    let errors = reader::parse_records(&buf, |event| {
+    let errors = reader::parse_records(buf, |event| {
         events += 1;
         let _ = event.mfa_used();
         let _ = event.identity_type();
@@ -41,7 +42,11 @@ fuzz_target!(|data: &[u8]| {
     });
     for e in errors {
         if let Some(offset) = e.offset {
-            assert!(offset <= buf.len() as u64, "offset {offset} beyond {}", buf.len());
+            assert!(
+                offset <= buf.len() as u64,
+                "offset {offset} beyond {}",
+                buf.len()
+            );
         }
         assert!(e.skipped == Skipped::File || e.record.is_some());
     }

@@ -181,6 +181,13 @@ impl<'a> Ctx<'a> {
         self.is_phi_account(account) || self.index.phi_accounts.contains(account)
     }
 
+    /// Accounts with at least one resource in PHI scope (by tag, or by an account declared PHI
+    /// scope in the settings), computed once per scan. Accounts declared PHI scope that have
+    /// no resource are not in it: see [`Ctx::is_phi_account`].
+    pub fn accounts_with_phi_resources(&self) -> &HashSet<&'a str> {
+        &self.index.phi_accounts
+    }
+
     /// The subject for a resource, with its PHI flag.
     pub fn subject(&self, resource: &'a Resource) -> Subject<'a> {
         Subject::resource(resource, self.is_phi(resource))
@@ -359,5 +366,77 @@ impl<'a> Findings<'a> {
     /// Takes the evaluations with their "attested" flags.
     pub(crate) fn into_parts(self) -> (Vec<Evaluation<'a>>, Vec<usize>) {
         (self.items, self.attested)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use phiguard_model::{CoverageEntry, DataSource, GLOBAL};
+
+    use super::*;
+    use crate::testkit::*;
+
+    #[test]
+    fn phi_accounts_and_coverage_lookups() {
+        let mut fixture = Fixture::new()
+            .with(s3_bucket("phi", |_| {}).tag("PHI", "Yes"))
+            .with(Resource::new(
+                "arn:aws:s3:::other",
+                OTHER_ACCOUNT,
+                REGION,
+                S3Bucket::default(),
+            ));
+        // A duplicate entry: the first one counts, as a linear search would find it.
+        fixture.inventory.coverage.push(CoverageEntry {
+            account: ACCOUNT.into(),
+            region: REGION.into(),
+            source: DataSource::KmsKeys,
+            state: CoverageState::Failed {
+                message: "late duplicate".into(),
+            },
+        });
+        let inventory = &fixture.inventory;
+        let settings = &fixture.settings;
+        let ctx = Ctx::new(
+            inventory,
+            settings,
+            Arc::new(Index::new(inventory, settings)),
+        );
+        assert!(ctx.account_holds_phi(ACCOUNT));
+        assert!(!ctx.account_holds_phi(OTHER_ACCOUNT));
+        assert_eq!(
+            ctx.accounts_with_phi_resources()
+                .iter()
+                .copied()
+                .collect::<Vec<_>>(),
+            [ACCOUNT]
+        );
+        assert_eq!(
+            ctx.coverage(ACCOUNT, REGION, DataSource::KmsKeys),
+            Some(&CoverageState::Collected)
+        );
+        assert_eq!(
+            ctx.coverage(ACCOUNT, GLOBAL, DataSource::IamUsers),
+            Some(&CoverageState::Collected)
+        );
+        assert_eq!(
+            ctx.coverage(OTHER_ACCOUNT, REGION, DataSource::KmsKeys),
+            None
+        );
+        assert_eq!(
+            ctx.coverage(ACCOUNT, "ap-south-1", DataSource::KmsKeys),
+            None
+        );
+
+        // Accounts declared PHI scope hold PHI even without a tagged resource.
+        let mut settings = fixture.settings.clone();
+        settings.phi_accounts = vec![OTHER_ACCOUNT.into()];
+        let ctx = Ctx::new(
+            inventory,
+            &settings,
+            Arc::new(Index::new(inventory, &settings)),
+        );
+        assert!(ctx.account_holds_phi(OTHER_ACCOUNT));
+        assert_eq!(ctx.accounts_with_phi_resources().len(), 2);
     }
 }

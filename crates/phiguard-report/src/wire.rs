@@ -341,6 +341,25 @@ where
     d.deserialize_map(InOrder)
 }
 
+/// The number of distinct subject ids. Most ids are the inventory's own ARN strings, shared by
+/// every control that evaluates the resource, so they are told apart by address and length
+/// first (an integer sort, cache-friendly), and only the survivors are compared as text. Equal
+/// address and length mean equal text, so the count is exactly that of a set of strings.
+fn distinct_subjects(outcomes: &[phiguard_controls::Outcome<'_>]) -> usize {
+    let mut ids: Vec<(usize, usize, &str)> = outcomes
+        .iter()
+        .map(|o| {
+            let id = o.evaluation.subject.id.as_ref();
+            (id.as_ptr() as usize, id.len(), id)
+        })
+        .collect();
+    ids.sort_unstable_by_key(|(address, len, _)| (*address, *len));
+    ids.dedup_by_key(|(address, len, _)| (*address, *len));
+    let mut texts = std::collections::HashSet::with_capacity(ids.len());
+    texts.extend(ids.into_iter().map(|(_, _, id)| id));
+    texts.len()
+}
+
 /// Builds the wire model from a scan.
 pub fn build<'a>(
     result: &'a ScanResult<'a>,
@@ -355,7 +374,6 @@ pub fn build<'a>(
     let mut sections: BTreeMap<String, Counts> = BTreeMap::new();
     let mut seeds: BTreeMap<SeedArea, Counts> = BTreeMap::new();
     let mut shared: BTreeMap<SharedArea, Counts> = BTreeMap::new();
-    let mut subjects = std::collections::HashSet::with_capacity(result.outcomes.len());
     // Counts per control, merged into the groups after the loop (results come grouped by
     // control, so this is one comparison per result instead of map updates).
     let mut per_control: Vec<(&Control, Counts)> = Vec::with_capacity(result.controls.len());
@@ -375,7 +393,6 @@ pub fn build<'a>(
         let e = &outcome.evaluation;
         let meta = &outcome.control.meta;
         summary.results.add(e.status);
-        subjects.insert(e.subject.id.as_ref());
         if e.status == Status::Fail {
             *summary
                 .failures_by_severity
@@ -428,7 +445,7 @@ pub fn build<'a>(
         seeds.entry(meta.seed_area).or_default().merge(counts);
         shared.entry(meta.shared_area).or_default().merge(counts);
     }
-    summary.subjects = subjects.len();
+    summary.subjects = distinct_subjects(&result.outcomes);
     summary.incomplete = summary.results.error > 0;
     let mut regions: Vec<String> = inventory
         .accounts
@@ -580,5 +597,37 @@ mod tests {
             hipaa_title("164.308(a)(1)(ii)(D)"),
             "Information system activity review"
         );
+    }
+
+    #[test]
+    fn distinct_subjects_counts_texts_not_addresses() {
+        use phiguard_model::{Evaluation, Subject};
+        let control = phiguard_controls::CATALOGUE[0];
+        let outcome = |id: Cow<'static, str>| phiguard_controls::Outcome {
+            control,
+            evaluation: Evaluation {
+                subject: Subject {
+                    id,
+                    ..Subject::account("111122223333", false)
+                },
+                status: Status::Pass,
+                reason: Cow::Borrowed(""),
+                evidence: Vec::new(),
+            },
+            severity: Severity::Low,
+            waiver: None,
+        };
+        let shared: &'static str = "arn:aws:s3:::bucket-a";
+        let outcomes = vec![
+            outcome(Cow::Borrowed(shared)),
+            outcome(Cow::Borrowed(shared)),
+            // Same address, shorter: a different text.
+            outcome(Cow::Borrowed(&shared[..15])),
+            // Same text at another address.
+            outcome(Cow::Owned(shared.to_string())),
+            outcome(Cow::Owned("111122223333".into())),
+        ];
+        assert_eq!(distinct_subjects(&outcomes), 3);
+        assert_eq!(distinct_subjects(&[]), 0);
     }
 }

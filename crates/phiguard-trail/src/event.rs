@@ -11,7 +11,7 @@ use serde_json::value::RawValue;
 #[serde(rename_all = "camelCase")]
 pub struct Event<'a> {
     /// `1.08`, ...
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "borrow_opt")]
     pub event_version: Option<Cow<'a, str>>,
     /// Who made the call.
     #[serde(borrow, default)]
@@ -26,19 +26,24 @@ pub struct Event<'a> {
     #[serde(borrow)]
     pub event_name: Cow<'a, str>,
     /// Region.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "borrow_opt")]
     pub aws_region: Option<Cow<'a, str>>,
     /// An IP address, a service DNS name or `AWS Internal`.
-    #[serde(borrow, default, rename = "sourceIPAddress")]
+    #[serde(
+        borrow,
+        default,
+        deserialize_with = "borrow_opt",
+        rename = "sourceIPAddress"
+    )]
     pub source_ip_address: Option<Cow<'a, str>>,
     /// User agent.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "borrow_opt")]
     pub user_agent: Option<Cow<'a, str>>,
     /// Present on failure.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "borrow_opt")]
     pub error_code: Option<Cow<'a, str>>,
     /// Present on failure.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "borrow_opt")]
     pub error_message: Option<Cow<'a, str>>,
     /// Raw `requestParameters` (object or null).
     #[serde(borrow, default)]
@@ -50,13 +55,13 @@ pub struct Event<'a> {
     #[serde(borrow, default)]
     pub additional_event_data: Option<&'a RawValue>,
     /// Request id.
-    #[serde(borrow, default, rename = "requestID")]
+    #[serde(borrow, default, deserialize_with = "borrow_opt", rename = "requestID")]
     pub request_id: Option<Cow<'a, str>>,
     /// Event id (GUID): the de-duplication key.
-    #[serde(borrow, default, rename = "eventID")]
+    #[serde(borrow, default, deserialize_with = "borrow_opt", rename = "eventID")]
     pub event_id: Option<Cow<'a, str>>,
     /// `AwsApiCall`, `AwsConsoleSignIn`, ...
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "borrow_opt")]
     pub event_type: Option<Cow<'a, str>>,
     /// Read-only call.
     #[serde(default)]
@@ -65,16 +70,16 @@ pub struct Event<'a> {
     #[serde(borrow, default)]
     pub resources: Vec<Resource<'a>>,
     /// Account that received the event.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "borrow_opt")]
     pub recipient_account_id: Option<Cow<'a, str>>,
     /// `Management`, `Data`, `Insight`.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "borrow_opt")]
     pub event_category: Option<Cow<'a, str>>,
     /// Management event.
     #[serde(default)]
     pub management_event: Option<bool>,
     /// `"true"` when the call came from a console session.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "borrow_opt")]
     pub session_credential_from_console: Option<Cow<'a, str>>,
     /// Raw `tlsDetails`.
     #[serde(borrow, default)]
@@ -86,25 +91,25 @@ pub struct Event<'a> {
 #[serde(rename_all = "camelCase")]
 pub struct UserIdentity<'a> {
     /// `Root`, `IAMUser`, `AssumedRole`, `AWSService`, ...
-    #[serde(borrow, default, rename = "type")]
+    #[serde(borrow, default, deserialize_with = "borrow_opt", rename = "type")]
     pub identity_type: Option<Cow<'a, str>>,
     /// Principal id.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "borrow_opt")]
     pub principal_id: Option<Cow<'a, str>>,
     /// Principal ARN.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "borrow_opt")]
     pub arn: Option<Cow<'a, str>>,
     /// Account of the principal.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "borrow_opt")]
     pub account_id: Option<Cow<'a, str>>,
     /// `AKIA...` long-term, `ASIA...` temporary.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "borrow_opt")]
     pub access_key_id: Option<Cow<'a, str>>,
     /// User name (root: the account alias, if any).
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "borrow_opt")]
     pub user_name: Option<Cow<'a, str>>,
     /// Set when an AWS service called on the principal's behalf.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "borrow_opt")]
     pub invoked_by: Option<Cow<'a, str>>,
     /// Session context for temporary credentials.
     #[serde(borrow, default)]
@@ -122,7 +127,7 @@ pub struct SessionContext<'a> {
     #[serde(borrow, default)]
     pub session_issuer: Option<SessionIssuer<'a>>,
     /// `sourceIdentity`.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "borrow_opt")]
     pub source_identity: Option<Cow<'a, str>>,
 }
 
@@ -131,10 +136,10 @@ pub struct SessionContext<'a> {
 #[serde(rename_all = "camelCase")]
 pub struct SessionAttributes<'a> {
     /// `"true"`/`"false"`: the MFA signal for API calls.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "borrow_opt")]
     pub mfa_authenticated: Option<Cow<'a, str>>,
     /// Session creation time.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "borrow_opt")]
     pub creation_date: Option<Cow<'a, str>>,
 }
 
@@ -143,13 +148,13 @@ pub struct SessionAttributes<'a> {
 #[serde(rename_all = "camelCase")]
 pub struct SessionIssuer<'a> {
     /// `Role`, ...
-    #[serde(borrow, default, rename = "type")]
+    #[serde(borrow, default, deserialize_with = "borrow_opt", rename = "type")]
     pub issuer_type: Option<Cow<'a, str>>,
     /// Issuer ARN (the role).
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "borrow_opt")]
     pub arn: Option<Cow<'a, str>>,
     /// Issuer name.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "borrow_opt")]
     pub user_name: Option<Cow<'a, str>>,
 }
 
@@ -157,14 +162,25 @@ pub struct SessionIssuer<'a> {
 #[derive(Debug, Clone, Deserialize)]
 pub struct Resource<'a> {
     /// ARN.
-    #[serde(borrow, default, rename = "ARN")]
+    #[serde(borrow, default, deserialize_with = "borrow_opt", rename = "ARN")]
     pub arn: Option<Cow<'a, str>>,
     /// Account.
-    #[serde(borrow, default, rename = "accountId")]
+    #[serde(borrow, default, deserialize_with = "borrow_opt", rename = "accountId")]
     pub account_id: Option<Cow<'a, str>>,
     /// `AWS::S3::Object`, `AWS::S3::Bucket`, ...
-    #[serde(borrow, default, rename = "type")]
+    #[serde(borrow, default, deserialize_with = "borrow_opt", rename = "type")]
     pub resource_type: Option<Cow<'a, str>>,
+}
+
+/// `Option<Cow<str>>` that borrows from the input when the string has no escapes (serde's
+/// `borrow` alone only applies to a bare `Cow`; an `Option<Cow>` would always allocate).
+fn borrow_opt<'de: 'a, 'a, D>(deserializer: D) -> Result<Option<Cow<'a, str>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    #[derive(Deserialize)]
+    struct Borrowed<'a>(#[serde(borrow)] Cow<'a, str>);
+    Ok(Option::<Borrowed<'a>>::deserialize(deserializer)?.map(|b| b.0))
 }
 
 impl Event<'_> {
@@ -218,6 +234,9 @@ mod tests {
             "additionalEventData":{"MFAUsed":"No"},"eventID":"e1","eventType":"AwsConsoleSignIn","recipientAccountId":"111122223333"}"#;
         let event: Event<'_> = serde_json::from_str(text).unwrap();
         assert!(matches!(event.event_name, Cow::Borrowed("ConsoleLogin")));
+        assert!(matches!(event.user_agent, Some(Cow::Borrowed("Mozilla"))));
+        let arn = event.user_identity.as_ref().and_then(|u| u.arn.as_ref());
+        assert!(matches!(arn, Some(Cow::Borrowed(_))));
         assert_eq!(event.identity_type(), "IAMUser");
         assert_eq!(event.mfa_used(), Some(false));
     }

@@ -172,9 +172,16 @@ fn civil_date(year: &str, month: &str, day: &str) -> Option<Date> {
 /// File names read when walking a folder (files named on the command line are always read).
 fn looks_like_a_log(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
-    [".json", ".json.gz", ".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz"]
-        .iter()
-        .any(|ext| name.ends_with(ext))
+    [
+        ".json",
+        ".json.gz",
+        ".jsonl",
+        ".jsonl.gz",
+        ".ndjson",
+        ".ndjson.gz",
+    ]
+    .iter()
+    .any(|ext| name.ends_with(ext))
 }
 
 /// The files to read: files as given, folders walked recursively (in name order) for
@@ -262,10 +269,64 @@ fn file_level(message: String, offset: Option<u64>) -> ParseError {
     }
 }
 
-/// Reads `path` into `buf` (cleared first), decompressing gzip (detected by its magic bytes,
-/// multi-member streams included). Returns the size on disk. Content larger than `max_size`
-/// bytes (decompressed) is an error, found without reading more than `max_size + 1` bytes.
-pub fn load(path: &Path, max_size: u64, buf: &mut Vec<u8>) -> Result<u64, ParseError> {
+/// A read buffer reused from file to file: its bytes stay initialised, so reading the next
+/// file costs no zeroing, and decompression writes straight into it.
+#[derive(Debug, Default)]
+pub struct Buffer {
+    data: Vec<u8>,
+    len: usize,
+}
+
+impl Buffer {
+    /// An empty buffer.
+    pub fn new() -> Buffer {
+        Buffer::default()
+    }
+
+    /// The content of the last file loaded.
+    pub fn bytes(&self) -> &[u8] {
+        &self.data[..self.len]
+    }
+
+    /// Fills the buffer from `input`, reading at most `max_size + 1` bytes; `hint` is the
+    /// expected size.
+    fn fill(&mut self, mut input: impl Read, max_size: u64, hint: u64) -> io::Result<()> {
+        let cap = usize::try_from(max_size.saturating_add(1)).unwrap_or(usize::MAX);
+        let hint = usize::try_from(hint).unwrap_or(0);
+        self.len = 0;
+        loop {
+            if self.len == self.data.len() {
+                if self.len >= cap {
+                    return Ok(());
+                }
+                // One byte beyond the hint, to see the end without growing again; past the
+                // hint (a wrong one, or several gzip members), double.
+                let want = if hint >= self.data.len() {
+                    hint.saturating_add(1).max(1 << 16)
+                } else {
+                    self.data.len().saturating_mul(2)
+                }
+                .min(cap);
+                self.data.resize(want, 0);
+            }
+            match input.read(&mut self.data[self.len..]) {
+                Ok(0) => return Ok(()),
+                Ok(n) => self.len += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    fn clear(&mut self) {
+        self.len = 0;
+    }
+}
+
+/// Reads `path` into `buf`, decompressing gzip (detected by its magic bytes, multi-member
+/// streams included). Returns the size on disk. Content larger than `max_size` bytes
+/// (decompressed) is an error, found without reading more than `max_size + 1` bytes.
+pub fn load(path: &Path, max_size: u64, buf: &mut Buffer) -> Result<u64, ParseError> {
     buf.clear();
     let io = |e: io::Error| file_level(lower_first(&e.to_string()), None);
     let mut file = File::open(path).map_err(io)?;
@@ -288,53 +349,55 @@ pub fn load(path: &Path, max_size: u64, buf: &mut Vec<u8>) -> Result<u64, ParseE
     if gzip {
         // The gzip trailer holds the size modulo 2^32: a good first guess for the buffer.
         let mut trailer = [0u8; 4];
-        file.seek(SeekFrom::End(-4)).map_err(io)?;
-        file.read_exact(&mut trailer).map_err(io)?;
-        file.seek(SeekFrom::Start(0)).map_err(io)?;
-        let hint = u64::from(u32::from_le_bytes(trailer)).min(max_size);
-        buf.reserve(usize::try_from(hint).unwrap_or(0).saturating_add(1));
-        gunzip(io::BufReader::with_capacity(1 << 16, file), max_size, buf)?;
+        if disk_size >= 18 {
+            file.seek(SeekFrom::End(-4)).map_err(io)?;
+            file.read_exact(&mut trailer).map_err(io)?;
+            file.seek(SeekFrom::Start(0)).map_err(io)?;
+        }
+        // Deflate cannot expand more than 1032:1: a larger claim is a lie, not a reason to
+        // allocate.
+        let hint = u64::from(u32::from_le_bytes(trailer))
+            .min(max_size)
+            .min(disk_size.saturating_mul(1032));
+        gunzip(file, max_size, hint, buf)?;
     } else {
         if disk_size > max_size {
             return Err(too_large());
         }
-        buf.reserve(usize::try_from(disk_size).unwrap_or(0).saturating_add(1));
-        file.take(max_size.saturating_add(1))
-            .read_to_end(buf)
-            .map_err(io)?;
+        buf.fill(file, max_size, disk_size).map_err(io)?;
     }
-    if buf.len() as u64 > max_size {
+    if buf.len as u64 > max_size {
         buf.clear();
         return Err(too_large());
     }
     Ok(disk_size)
 }
 
-fn gunzip(input: impl Read, max_size: u64, buf: &mut Vec<u8>) -> Result<(), ParseError> {
+fn gunzip(input: impl Read, max_size: u64, hint: u64, buf: &mut Buffer) -> Result<(), ParseError> {
     let decoder = flate2::read::MultiGzDecoder::new(input);
-    let mut limited = decoder.take(max_size.saturating_add(1));
-    limited.read_to_end(buf).map(drop).map_err(|e| {
+    buf.fill(decoder, max_size, hint).map_err(|e| {
         file_level(
             format!(
                 "gzip: {} after {} decompressed bytes",
                 lower_first(&e.to_string()),
-                buf.len()
+                buf.len
             ),
-            Some(buf.len() as u64),
+            Some(buf.len as u64),
         )
     })
 }
 
 /// [`load`] for bytes already in memory: `buf` receives them, decompressed when they are
 /// gzip, and an error when they exceed `max_size` once decompressed.
-pub fn load_bytes(bytes: &[u8], max_size: u64, buf: &mut Vec<u8>) -> Result<(), ParseError> {
+pub fn load_bytes(bytes: &[u8], max_size: u64, buf: &mut Buffer) -> Result<(), ParseError> {
     buf.clear();
     if bytes.starts_with(&[0x1f, 0x8b]) {
-        gunzip(bytes, max_size, buf)?;
+        gunzip(bytes, max_size, 0, buf)?;
     } else {
-        buf.extend_from_slice(bytes);
+        buf.fill(bytes, max_size, bytes.len() as u64)
+            .map_err(|e| file_level(lower_first(&e.to_string()), None))?;
     }
-    if buf.len() as u64 > max_size {
+    if buf.len as u64 > max_size {
         buf.clear();
         return Err(file_level(
             format!("larger than the {max_size}-byte limit"),
@@ -401,6 +464,8 @@ where
     }
     let mut sink = Sink {
         buf: body,
+        // Validated once: strings then need no per-string UTF-8 check.
+        text: std::str::from_utf8(body).ok(),
         on_event: &mut on_event,
         index: 0,
         skip: 0,
@@ -426,20 +491,10 @@ where
             }
         }
         Layout::Stream => {
-            let mut stream = serde_json::Deserializer::from_slice(body).into_iter::<Event<'a>>();
-            let mut failed = false;
-            for item in stream.by_ref() {
-                match item {
-                    Ok(event) => {
-                        sink.index += 1;
-                        (sink.on_event)(event);
-                    }
-                    Err(_) => {
-                        failed = true;
-                        break;
-                    }
-                }
-            }
+            let failed = match sink.text {
+                Some(text) => sink.fast_stream(serde_json::Deserializer::from_str(text)),
+                None => sink.fast_stream(serde_json::Deserializer::from_slice(body)),
+            };
             if failed {
                 sink.skip = sink.index;
                 sink.index = 0;
@@ -457,6 +512,8 @@ where
 
 struct Sink<'a, 'f, F> {
     buf: &'a [u8],
+    /// `buf`, when it is valid UTF-8.
+    text: Option<&'a str>,
     on_event: &'f mut F,
     /// Index of the next record.
     index: u64,
@@ -471,15 +528,42 @@ struct Sink<'a, 'f, F> {
 
 impl<'a, F: FnMut(Event<'a>)> Sink<'a, '_, F> {
     fn document(&mut self, layout: Layout) -> Result<(), serde_json::Error> {
-        let mut de = serde_json::Deserializer::from_slice(self.buf);
+        match self.text {
+            Some(text) => self.document_in(serde_json::Deserializer::from_str(text), layout),
+            None => self.document_in(serde_json::Deserializer::from_slice(self.buf), layout),
+        }
+    }
+
+    fn document_in<R: serde_json::de::Read<'a>>(
+        &mut self,
+        mut de: serde_json::Deserializer<R>,
+        layout: Layout,
+    ) -> Result<(), serde_json::Error> {
         match layout {
-            Layout::Envelope => de.deserialize_map(EnvelopeVisitor { sink: self })?,
-            _ => de.deserialize_seq(RecordsVisitor { sink: self })?,
+            Layout::Envelope => (&mut de).deserialize_map(EnvelopeVisitor { sink: self })?,
+            _ => (&mut de).deserialize_seq(RecordsVisitor { sink: self })?,
         }
         if !self.gave_up {
             de.end()?;
         }
         Ok(())
+    }
+
+    /// The fast pass over a stream; whether it failed.
+    fn fast_stream<R: serde_json::de::Read<'a>>(
+        &mut self,
+        de: serde_json::Deserializer<R>,
+    ) -> bool {
+        for item in de.into_iter::<Event<'a>>() {
+            match item {
+                Ok(event) => {
+                    self.index += 1;
+                    (self.on_event)(event);
+                }
+                Err(_) => return true,
+            }
+        }
+        false
     }
 
     /// A syntax error (or a wrong envelope) that ends the file.
@@ -700,8 +784,16 @@ mod tests {
             record("1", "StopLogging"),
             record("2", "DeleteTrail")
         );
-        let array = format!("[{},{}]", record("1", "StopLogging"), record("2", "DeleteTrail"));
-        let ndjson = format!("{}\n{}\n", record("1", "StopLogging"), record("2", "DeleteTrail"));
+        let array = format!(
+            "[{},{}]",
+            record("1", "StopLogging"),
+            record("2", "DeleteTrail")
+        );
+        let ndjson = format!(
+            "{}\n{}\n",
+            record("1", "StopLogging"),
+            record("2", "DeleteTrail")
+        );
         for (text, layout) in [
             (&envelope, Layout::Envelope),
             (&array, Layout::Array),
@@ -734,13 +826,19 @@ mod tests {
 
     #[test]
     fn a_syntax_error_ends_the_file_after_the_records_before_it() {
-        let text = format!("{{\"Records\":[{},{{\"eventTime\":", record("1", "StopLogging"));
+        let text = format!(
+            "{{\"Records\":[{},{{\"eventTime\":",
+            record("1", "StopLogging")
+        );
         let (names, errors) = names(text.as_bytes());
         assert_eq!(names, ["StopLogging"]);
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].skipped, Skipped::File);
         assert_eq!(errors[0].offset, Some(text.len() as u64));
-        assert!(errors[0].message.starts_with("invalid JSON: EOF"), "{errors:?}");
+        assert!(
+            errors[0].message.starts_with("invalid JSON: EOF"),
+            "{errors:?}"
+        );
     }
 
     #[test]
@@ -756,7 +854,10 @@ mod tests {
         assert_eq!(errors[0].record, Some(1));
         assert!(errors[0].message.contains("invalid JSON"));
         assert_eq!(errors[1].record, Some(3));
-        assert!(errors[1].message.contains("invalid type: integer `5`"), "{errors:?}");
+        assert!(
+            errors[1].message.contains("invalid type: integer `5`"),
+            "{errors:?}"
+        );
     }
 
     #[test]
@@ -785,9 +886,8 @@ mod tests {
 
     #[test]
     fn key_layout_and_file_names_are_understood() {
-        let p = Path::new(
-            "logs/AWSLogs/o-abc/111122223333/CloudTrail/eu-west-1/2026/01/02/x.json.gz",
-        );
+        let p =
+            Path::new("logs/AWSLogs/o-abc/111122223333/CloudTrail/eu-west-1/2026/01/02/x.json.gz");
         let info = KeyInfo::from_path(p).unwrap();
         assert_eq!(info.account, "111122223333");
         assert_eq!(info.region, "eu-west-1");

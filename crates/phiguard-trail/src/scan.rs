@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::event::Event;
-use crate::reader::{self, FileError, KeyInfo};
+use crate::reader::{self, Buffer, FileError, KeyInfo};
 use crate::rule::{Hit, Ruleset};
 
 /// A stateful detection (bursts, first-seen countries, ...): it sees the events it asked for
@@ -295,7 +295,7 @@ struct Run<'r> {
 }
 
 impl Run<'_> {
-    fn file(&self, index: u32, path: &Path, buf: &mut Vec<u8>) -> FileResult {
+    fn file(&self, index: u32, path: &Path, buf: &mut Buffer) -> FileResult {
         let mut out = FileResult::default();
         let filter = &self.options.filter;
         if !filter.is_empty()
@@ -310,10 +310,10 @@ impl Run<'_> {
             Ok(disk) => out.disk_bytes = disk,
             Err(e) => {
                 out.errors.push(e.in_file(&name));
-                buf.clear();
                 return out;
             }
         }
+        let buf = buf.bytes();
         out.bytes = buf.len() as u64;
         let filtering = !filter.is_empty();
         let errors = reader::parse_records(buf, |event| {
@@ -333,7 +333,8 @@ impl Run<'_> {
             }
             self.analyzers.observe(&event, &name);
         });
-        out.errors.extend(errors.into_iter().map(|e| e.in_file(&name)));
+        out.errors
+            .extend(errors.into_iter().map(|e| e.in_file(&name)));
         out
     }
 }
@@ -365,11 +366,23 @@ pub fn scan_files(
         options,
         seen: options.dedup.then(Seen::new),
     };
+    // One buffer per worker, reused from file to file (no fresh pages to fault in), freed at
+    // the end of the run.
+    let buffers: Mutex<Vec<Buffer>> = Mutex::new(Vec::new());
+    let take = || match buffers.lock() {
+        Ok(mut b) => b.pop().unwrap_or_default(),
+        Err(_) => Buffer::new(),
+    };
     let results: Vec<FileResult> = files
         .par_iter()
         .enumerate()
-        .map_init(Vec::new, |buf, (i, path)| {
-            run.file(u32::try_from(i).unwrap_or(u32::MAX), path, buf)
+        .map(|(i, path)| {
+            let mut buf = take();
+            let result = run.file(u32::try_from(i).unwrap_or(u32::MAX), path, &mut buf);
+            if let Ok(mut b) = buffers.lock() {
+                b.push(buf);
+            }
+            result
         })
         .collect();
     let Run {
@@ -488,7 +501,8 @@ mod tests {
     }
 
     fn tempdir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("phiguard-trail-scan-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("phiguard-trail-scan-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir
@@ -510,7 +524,11 @@ mod tests {
             record(2, "ListBuckets", "111122223333")
         );
         write(&dir, "a/one.json.gz", &a);
-        write(&dir, "b/two.json", &format!("[{}]", record(3, "DeleteTrail", "444455556666")));
+        write(
+            &dir,
+            "b/two.json",
+            &format!("[{}]", record(3, "DeleteTrail", "444455556666")),
+        );
         write(&dir, "b/bad.json", "{\"Records\":[");
         write(&dir, "b/notes.txt", "not read");
         let output = scan(
@@ -549,7 +567,12 @@ mod tests {
         assert_eq!((output.events, output.duplicates), (3, 3));
         assert_eq!(output.hits.len(), 3);
         // The first file in input order is named, whichever thread won.
-        assert!(output.hits.iter().all(|h| h.file == two.display().to_string()));
+        assert!(
+            output
+                .hits
+                .iter()
+                .all(|h| h.file == two.display().to_string())
+        );
 
         let options = ScanOptions {
             filter: Filter {
@@ -571,7 +594,11 @@ mod tests {
         let base = "AWSLogs/111122223333/CloudTrail/us-east-1/2026";
         write(&dir, &format!("{base}/01/02/a.json.gz"), &text);
         write(&dir, &format!("{base}/03/01/b.json.gz"), &text);
-        write(&dir, "AWSLogs/111122223333/CloudTrail-Digest/x.json.gz", "not a log");
+        write(
+            &dir,
+            "AWSLogs/111122223333/CloudTrail-Digest/x.json.gz",
+            "not a log",
+        );
         let options = ScanOptions {
             filter: Filter {
                 until: Some("2026-02-01T00:00:00Z".parse().unwrap()),
@@ -583,6 +610,24 @@ mod tests {
         assert_eq!((output.files, output.files_skipped), (1, 1));
         assert_eq!(output.hits.len(), 1);
         assert!(output.errors.is_empty());
+    }
+
+    #[test]
+    fn a_2_gib_file_is_refused_without_reading_it() {
+        let dir = tempdir("sparse");
+        let path = dir.join("huge.json");
+        // Sparse: no disk space, and the scan must not read it either.
+        std::fs::File::create(&path)
+            .unwrap()
+            .set_len(2 << 30)
+            .unwrap();
+        let output = scan_files(&[path], &rules(), vec![], &ScanOptions::default());
+        assert_eq!(output.errors.len(), 1);
+        assert_eq!(
+            output.errors[0].message,
+            "larger than the 1073741824-byte limit; raise `--max-file-size` to read it"
+        );
+        assert_eq!(output.bytes, 0);
     }
 
     #[test]
@@ -603,7 +648,10 @@ mod tests {
         output.errors.extend(cut.errors);
         assert!(output.hits.is_empty() && cut.hits.is_empty());
         let messages: Vec<_> = output.errors.iter().map(|e| e.message.as_str()).collect();
-        assert!(messages[0].contains("larger than the 64-byte limit"), "{messages:?}");
+        assert!(
+            messages[0].contains("larger than the 64-byte limit"),
+            "{messages:?}"
+        );
         assert!(messages[1].contains("once decompressed"), "{messages:?}");
         assert!(messages[2].starts_with("gzip: "), "{messages:?}");
     }

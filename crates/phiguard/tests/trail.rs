@@ -99,7 +99,16 @@ fn scan_json_and_csv() {
     let rules = rules.to_str().unwrap();
     let json = run_in(
         &fixtures(),
-        &["trail", "scan", ".", "--no-builtin", "--rules", rules, "--format", "json"],
+        &[
+            "trail",
+            "scan",
+            ".",
+            "--no-builtin",
+            "--rules",
+            rules,
+            "--format",
+            "json",
+        ],
     );
     assert_eq!(json.code, 1, "{}", json.stderr);
     let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
@@ -109,7 +118,18 @@ fn scan_json_and_csv() {
 
     let csv = run_in(
         &fixtures(),
-        &["trail", "scan", ".", "--no-builtin", "--rules", rules, "-f", "csv", "--fail-on", "none"],
+        &[
+            "trail",
+            "scan",
+            ".",
+            "--no-builtin",
+            "--rules",
+            rules,
+            "-f",
+            "csv",
+            "--fail-on",
+            "none",
+        ],
     );
     assert_eq!(csv.code, 0, "{}", csv.stderr);
     insta::assert_snapshot!("scan_csv", csv.stdout);
@@ -122,7 +142,11 @@ fn broken_files_are_reported_one_by_one() {
     std::fs::write(dir.join("good.json"), &good).unwrap();
     let gz = gzip(&good);
     std::fs::write(dir.join("truncated.json.gz"), &gz[..gz.len() / 2]).unwrap();
-    std::fs::write(dir.join("invalid.json"), b"{\"Records\":[{\"eventTime\": nope}]}").unwrap();
+    std::fs::write(
+        dir.join("invalid.json"),
+        b"{\"Records\":[{\"eventTime\": nope}]}",
+    )
+    .unwrap();
     std::fs::write(
         dir.join("wrong-types.json"),
         br#"{"Records":[{"eventTime":"2026-01-01T00:00:00Z","eventSource":"s3.amazonaws.com","eventName":["x"]},
@@ -130,7 +154,10 @@ fn broken_files_are_reported_one_by_one() {
     )
     .unwrap();
     // Larger than the cap below: an error, not an allocation.
-    let big = format!("[{}]", vec![String::from_utf8(good.clone()).unwrap(); 4].join(","));
+    let big = format!(
+        "[{}]",
+        vec![String::from_utf8(good.clone()).unwrap(); 4].join(",")
+    );
     std::fs::write(dir.join("oversized.json"), big.as_bytes()).unwrap();
     std::fs::write(dir.join("oversized.json.gz"), gzip(big.as_bytes())).unwrap();
 
@@ -162,7 +189,16 @@ fn filters_and_dedup() {
     std::fs::write(dir.join("b.json.gz"), gzip(&good)).unwrap();
     let rules = rules_dir("filters-rules");
     let rules = rules.to_str().unwrap();
-    let base = ["trail", "scan", ".", "--no-builtin", "--rules", rules, "-f", "json"];
+    let base = [
+        "trail",
+        "scan",
+        ".",
+        "--no-builtin",
+        "--rules",
+        rules,
+        "-f",
+        "json",
+    ];
     let count = |extra: &[&str]| {
         let run = run_in(&dir, &[&base[..], extra].concat());
         let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
@@ -184,12 +220,24 @@ fn usage_errors_exit_2() {
     let dir = fixtures();
     let no_rules = run_in(&dir, &["trail", "scan", STOP, "--no-builtin"]);
     assert_eq!(no_rules.code, 2);
-    assert!(no_rules.stderr.contains("no rules to run"), "{}", no_rules.stderr);
+    assert!(
+        no_rules.stderr.contains("no rules to run"),
+        "{}",
+        no_rules.stderr
+    );
     let bad_time = run_in(&dir, &["trail", "scan", STOP, "--since", "yesterday"]);
     assert_eq!(bad_time.code, 2);
     let period = run_in(
         &dir,
-        &["trail", "scan", STOP, "--since", "2026-02-01", "--until", "2026-01-01"],
+        &[
+            "trail",
+            "scan",
+            STOP,
+            "--since",
+            "2026-02-01",
+            "--until",
+            "2026-01-01",
+        ],
     );
     assert_eq!(period.code, 2);
     let missing = run_in(&dir, &["trail", "scan", STOP, "--rules", "no-such-dir"]);
@@ -211,13 +259,20 @@ fn rules_list_and_lint() {
     insta::assert_snapshot!("rules_lint", lint.stdout);
 
     std::fs::remove_file(rules.join("broken.yml")).unwrap();
-    let list = run_in(dir, &["trail", "rules", "list", "--no-builtin", "--rules", "rules"]);
+    let list = run_in(
+        dir,
+        &["trail", "rules", "list", "--no-builtin", "--rules", "rules"],
+    );
     assert_eq!(list.code, 0, "{}", list.stderr);
     insta::assert_snapshot!("rules_list", list.stdout);
 
     let builtin = run_in(dir, &["trail", "rules", "list", "-f", "csv"]);
     assert_eq!(builtin.code, 0);
-    for id in ["CIS-4.5", "HIPAA-CLOUDTRAIL-TAMPERING", "4db60cc0-36fb-42b7-9b58-a5b53019fb74"] {
+    for id in [
+        "CIS-4.5",
+        "HIPAA-CLOUDTRAIL-TAMPERING",
+        "4db60cc0-36fb-42b7-9b58-a5b53019fb74",
+    ] {
         assert!(builtin.stdout.contains(id), "{id} not listed");
     }
 }

@@ -589,7 +589,10 @@ fn list(
                     source_name(r.source),
                     r.severity.as_str(),
                     &r.title,
-                    &r.event_names.as_ref().map(|n| n.join(" ")).unwrap_or_default(),
+                    &r.event_names
+                        .as_ref()
+                        .map(|n| n.join(" "))
+                        .unwrap_or_default(),
                 ])
                 .map_err(std::io::Error::from)?;
             }

@@ -305,7 +305,10 @@ fn security_groups(demo: &mut Demo) {
         ),
     ];
     for (account, region, id, name, vpc, ingress) in groups {
-        let egress = vec![all_out()];
+        // The production VPCs' default groups were emptied (CIS); elsewhere they keep the
+        // default allow-all egress rule.
+        let emptied = account == PROD && name == "default" && (vpc == EHR_VPC || vpc == DR_VPC);
+        let egress = if emptied { Vec::new() } else { vec![all_out()] };
         let group = SecurityGroup {
             group_name: name.into(),
             vpc_id: Some(vpc.into()),

@@ -142,14 +142,26 @@ fn buckets(demo: &mut Demo) {
     // Patient portal uploads: scoped by the DataSensitivity tag, access logging off.
     let mut uploads = baseline(demo, "riverside-patient-portal-uploads", phi_key.clone());
     uploads.logging = None;
+    uploads.replication_rules.push(ReplicationRule {
+        status: "Enabled".into(),
+        destination_bucket: "arn:aws:s3:::riverside-ehr-documents-dr".into(),
+        destination_account: None,
+    });
     demo.add(
         bucket(PROD, US_EAST_1, "riverside-patient-portal-uploads", uploads)
             .tag("DataSensitivity", "PHI")
             .tag("App", "patient-portal"),
     );
 
-    // Billing exports: compliant, read by the clearinghouse vendor.
-    let billing = baseline(demo, "riverside-billing-exports", phi_key.clone());
+    // Billing exports: compliant, kept seven years under Object Lock, read by the
+    // clearinghouse vendor.
+    let mut billing = baseline(demo, "riverside-billing-exports", phi_key.clone());
+    billing.object_lock = Some(ObjectLock {
+        enabled: true,
+        mode: Some("GOVERNANCE".into()),
+        days: None,
+        years: Some(7),
+    });
     demo.add(
         bucket(PROD, US_EAST_1, "riverside-billing-exports", billing)
             .tag("PHI", "Yes")
