@@ -6,8 +6,8 @@
 //! large nested objects (`requestParameters`, `responseElements`, `additionalEventData`) stay
 //! raw JSON and are parsed only when a rule asks for them.
 
-pub mod detect;
 pub mod access;
+pub mod detect;
 pub mod digest;
 pub mod event;
 pub mod reader;
