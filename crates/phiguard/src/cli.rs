@@ -33,7 +33,8 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Evaluate the control catalogue over an inventory file.
+    /// Scan AWS (live, an organisation, a saved inventory or AWS Config snapshots) and
+    /// evaluate the control catalogue.
     #[command(after_long_help = EXIT_CODES)]
     Scan(ScanArgs),
     /// Scan the bundled demo clinic (no AWS account needed) and write an HTML report.
@@ -51,10 +52,13 @@ pub enum Command {
 /// `phiguard scan`.
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// The inventory: phiguard inventory JSON, optionally gzip-compressed (`.json.gz`);
-    /// `-` reads standard input.
-    #[arg(long, short = 'i', value_name = "FILE")]
-    pub inventory: PathBuf,
+    /// Where the inventory comes from (default: live collection from AWS).
+    #[command(flatten)]
+    pub source: crate::command::source::SourceArgs,
+
+    /// CloudTrail log review to add to the report.
+    #[command(flatten)]
+    pub log_review: crate::command::log_review::LogReviewArgs,
 
     /// Configuration file [default: ./phiguard.toml if it exists, else built-in defaults].
     #[arg(long, short = 'c', value_name = "FILE", conflicts_with = "no_config")]

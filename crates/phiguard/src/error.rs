@@ -71,6 +71,19 @@ pub enum Error {
         path: PathBuf,
     },
 
+    /// Live-collection flags given together with `--inventory` or `--config-snapshot`.
+    #[error("live-collection flags cannot be combined with `--inventory` or `--config-snapshot`")]
+    #[diagnostic(
+        code(cli::source),
+        help("`--profile`, `--region`, `--endpoint-url` and `--org` apply only when phiguard collects from AWS itself")
+    )]
+    SourceConflict,
+
+    /// A feature not built yet.
+    #[error("{0} is not available yet")]
+    #[diagnostic(code(cli::not_built))]
+    NotBuilt(&'static str),
+
     /// `PHIGUARD_NOW` is not an RFC 3339 timestamp.
     #[error("invalid `PHIGUARD_NOW` value `{value}`: {message}")]
     #[diagnostic(

@@ -210,6 +210,44 @@ fn snippet(
 
 /// Keeps only `regions` (plus global data) of an inventory. Returns the requested regions
 /// that no account has.
+/// Writes an inventory as JSON, gzip-compressed when the file name ends in `.gz`; `-` writes
+/// standard output. The file is written to a temporary name first and renamed, so an
+/// interrupted save never leaves a truncated inventory behind.
+pub fn save(inventory: &Inventory, path: &Path) -> Result<(), crate::Error> {
+    use std::io::Write;
+    let gz = path.extension().is_some_and(|e| e == "gz");
+    let encode = |w: &mut dyn Write| -> io::Result<()> {
+        if gz {
+            let mut enc = flate2::write::GzEncoder::new(w, flate2::Compression::default());
+            serde_json::to_writer(&mut enc, inventory).map_err(io::Error::other)?;
+            enc.finish()?.flush()
+        } else {
+            let mut w = io::BufWriter::new(w);
+            serde_json::to_writer(&mut w, inventory).map_err(io::Error::other)?;
+            w.flush()
+        }
+    };
+    let wrap = |source: io::Error| crate::Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    if path.as_os_str() == "-" {
+        return encode(&mut io::stdout().lock()).map_err(crate::Error::Output);
+    }
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".partial");
+    let tmp = std::path::PathBuf::from(tmp);
+    let result = std::fs::File::create(&tmp).and_then(|mut f| {
+        encode(&mut f)?;
+        f.sync_all()
+    });
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(wrap(e));
+    }
+    std::fs::rename(&tmp, path).map_err(wrap)
+}
+
 pub fn restrict_regions(inventory: &mut Inventory, regions: &[String]) -> Vec<String> {
     if regions.is_empty() {
         return Vec::new();

@@ -122,9 +122,12 @@ fn version_and_help() {
         );
     }
     // Usage errors are clap's, with exit 2.
-    let r = run(&["scan"]);
+    let r = run(&["scan", "--org"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("--inventory"), "{}", r.stderr);
+    assert!(r.stderr.contains("--role"), "{}", r.stderr);
+    let r = run(&["scan", "-i", "x.json", "--region", "us-east-1"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("cannot be combined"), "{}", r.stderr);
     let r = run(&["scan", "-i", "x.json", "--fail-on", "severe"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("not a severity"), "{}", r.stderr);

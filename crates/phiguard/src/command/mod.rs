@@ -1,9 +1,13 @@
 //! One file per subcommand.
 
+pub mod config_snapshot;
 pub mod controls;
 pub mod demo;
 pub mod init;
+pub mod live;
+pub mod log_review;
 pub mod scan;
+pub mod source;
 pub mod trail;
 
 use std::fs::File;

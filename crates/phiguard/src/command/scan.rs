@@ -65,7 +65,7 @@ pub fn run(args: &ScanArgs, now: Timestamp, term: &mut Term<'_>) -> Result<Exit,
             return Err(Error::unknown_control(name));
         }
     }
-    let mut inventory = inventory_io::load(&args.inventory)?;
+    let mut inventory = crate::command::source::acquire(&args.source, now, term)?;
 
     let default = Config::default();
     let config = loaded.as_ref().map_or(&default, |l| &l.config);
@@ -138,7 +138,9 @@ pub fn run(args: &ScanArgs, now: Timestamp, term: &mut Term<'_>) -> Result<Exit,
         }
     }
 
-    let report = phiguard_report::build(&result, &inventory, &settings, VERSION);
+    #[allow(unused_mut, reason = "the log review adds to the report")]
+    let mut report = phiguard_report::build(&result, &inventory, &settings, VERSION);
+    crate::command::log_review::attach(&args.log_review, &inventory, now, &mut report, term)?;
     let format = Format::from(args.format);
     match &args.output {
         Some(path) => {
