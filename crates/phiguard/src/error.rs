@@ -79,6 +79,39 @@ pub enum Error {
     )]
     SourceConflict,
 
+    /// Live collection could not start.
+    #[error("live collection failed: {message}")]
+    #[diagnostic(code(aws::collect), help("{help}"))]
+    Collect {
+        /// What failed.
+        message: String,
+        /// What to try.
+        help: String,
+    },
+
+    /// No AWS Config data could be read from the `--config-snapshot` paths.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    ConfigSnapshot(Box<phiguard_awsconfig::ImportError>),
+
+    /// The compliance-records store failed or refused (retention, bad input, ...).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Store(Box<phiguard_store::StoreError>),
+
+    /// A JSON report given to `diff --reports` could not be read.
+    #[error("cannot read report `{}`: {message}", path.display())]
+    #[diagnostic(
+        code(report::read),
+        help("`phiguard diff --reports` compares two reports written by `phiguard scan -f json`")
+    )]
+    Report {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+
     /// A feature not built yet.
     #[error("{0} is not available yet")]
     #[diagnostic(code(cli::not_built))]

@@ -67,6 +67,11 @@ pub struct SourceArgs {
     #[arg(long, value_name = "N", default_value_t = 4, help_heading = "Live collection")]
     pub account_concurrency: usize,
 
+    /// Live: write every AWS operation the scan called, as JSON, to FILE (proof that the
+    /// scan only read).
+    #[arg(long, value_name = "FILE", help_heading = "Live collection")]
+    pub operations_log: Option<PathBuf>,
+
     /// Also write the inventory the scan evaluated to FILE (gzip-compressed JSON when FILE
     /// ends in `.gz`), for `scan --inventory` and `phiguard diff` later.
     #[arg(long, value_name = "FILE", help_heading = "Source")]
@@ -80,6 +85,7 @@ impl SourceArgs {
             || !self.regions.is_empty()
             || self.endpoint_url.is_some()
             || self.org
+            || self.operations_log.is_some()
     }
 }
 

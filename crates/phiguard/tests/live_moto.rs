@@ -1,0 +1,350 @@
+//! Live collection against a real AWS emulator: moto in server mode (pinned in
+//! `tests/moto/requirements.txt`, installed by `.ci/moto.sh`), started here on 127.0.0.1 and
+//! stopped after. `tests/moto/seed.py` builds a small healthcare account in two regions; the
+//! scan's results are compared with `tests/moto/expected.tsv` (every mismatch printed), and
+//! every AWS operation the scan called must be read-only and listed in the IAM policy table,
+//! and every row of that table must have been called.
+#![cfg(feature = "aws")]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stderr,
+    reason = "test harness"
+)]
+
+use std::collections::BTreeSet;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const NOW: &str = "2026-11-29T12:00:00Z";
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn venv() -> Option<PathBuf> {
+    let venv = std::env::var_os("PHIGUARD_VENV")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache/phiguard/venv")))?;
+    venv.join("bin/moto_server").is_file().then_some(venv)
+}
+
+/// A moto server on a free loopback port, killed on drop.
+struct Moto {
+    child: Child,
+    url: String,
+    venv: PathBuf,
+}
+
+impl Moto {
+    fn start() -> Option<Moto> {
+        let Some(venv) = venv() else {
+            if std::env::var_os("PHIGUARD_TEST_SKIP_MOTO").is_some() {
+                eprintln!("PHIGUARD_TEST_SKIP_MOTO is set: the emulator test is SKIPPED");
+                return None;
+            }
+            panic!(
+                "moto is not installed: run `.ci/moto.sh` (creates ~/.cache/phiguard/venv), \
+                 or set PHIGUARD_TEST_SKIP_MOTO=1 to skip this test explicitly"
+            );
+        };
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(venv.join("bin/moto_server"))
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start moto_server");
+        let moto = Moto {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            venv,
+        };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !moto.healthy(port) {
+            assert!(Instant::now() < deadline, "moto did not start on port {port}");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        Some(moto)
+    }
+
+    fn healthy(&self, port: u16) -> bool {
+        let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
+            return false;
+        };
+        let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+        let req = "GET /moto-api/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+        if s.write_all(req.as_bytes()).is_err() {
+            return false;
+        }
+        let mut buf = [0u8; 12];
+        s.read_exact(&mut buf).is_ok() && buf.starts_with(b"HTTP/1.") && &buf[9..12] == b"200"
+    }
+
+    fn seed(&self) {
+        let out = Command::new(self.venv.join("bin/python"))
+            .arg(repo().join("tests/moto/seed.py"))
+            .arg(&self.url)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "seeding failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn phiguard(dir: &Path, args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_phiguard"))
+        .args(args)
+        .current_dir(dir)
+        .env("PHIGUARD_NOW", NOW)
+        .env("NO_COLOR", "1")
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_CONFIG_FILE", dir.join("no-aws-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("no-aws-credentials"))
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// One expected result: control, a substring of the resource id, status, and why.
+struct Expected {
+    line: usize,
+    control: String,
+    resource: String,
+    status: String,
+    why: String,
+}
+
+fn expected() -> Vec<Expected> {
+    let text = std::fs::read_to_string(repo().join("tests/moto/expected.tsv")).unwrap();
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|(i, l)| {
+            let f: Vec<&str> = l.split('\t').collect();
+            assert!(f.len() >= 3, "expected.tsv line {}: want 3-4 tab-separated fields", i + 1);
+            Expected {
+                line: i + 1,
+                control: f[0].to_string(),
+                resource: f[1].to_string(),
+                status: f[2].to_string(),
+                why: f.get(3).unwrap_or(&"").to_string(),
+            }
+        })
+        .collect()
+}
+
+fn results(report: &serde_json::Value) -> Vec<(String, String, String)> {
+    report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["control_id"].as_str().unwrap().to_string(),
+                r["resource"].as_str().unwrap().to_string(),
+                r["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn operations(path: &Path) -> BTreeSet<(String, String)> {
+    let ops: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    ops.as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["service"].as_str().unwrap().to_string(),
+                o["operation"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn scan_of_the_emulated_account_matches_the_expected_table() {
+    let Some(moto) = Moto::start() else {
+        return;
+    };
+    moto.seed();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (code, stderr) = phiguard(
+        d,
+        &[
+            "scan",
+            "--no-config",
+            "--endpoint-url",
+            &moto.url,
+            "--region",
+            "us-east-1,eu-west-1",
+            "--format",
+            "json",
+            "--output",
+            "report.json",
+            "--operations-log",
+            "ops.json",
+            "--save-inventory",
+            "inventory.json.gz",
+            "--fail-on",
+            "none",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("report.json")).unwrap()).unwrap();
+    let got = results(&report);
+
+    // Every expected row matches at least one result, and all matching results agree.
+    let mut mismatches = Vec::new();
+    for e in expected() {
+        let matching: Vec<&(String, String, String)> = got
+            .iter()
+            .filter(|(c, r, _)| *c == e.control && r.contains(&e.resource))
+            .collect();
+        if matching.is_empty() {
+            mismatches.push(format!(
+                "line {}: {} on `{}`: expected {}, got no result ({})",
+                e.line, e.control, e.resource, e.status, e.why
+            ));
+        }
+        for (c, r, s) in matching {
+            if *s != e.status {
+                mismatches.push(format!(
+                    "line {}: {c} on `{r}`: expected {}, got {s} ({})",
+                    e.line, e.status, e.why
+                ));
+            }
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} mismatch(es) with tests/moto/expected.tsv:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
+
+    // Never a false pass: a source the emulator could not serve makes its controls `error`.
+    let inventory = {
+        let bytes = std::fs::read(d.join("inventory.json.gz")).unwrap();
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(&bytes[..]).read_to_string(&mut text).unwrap();
+        phiguard_model::Inventory::from_json(&text).unwrap()
+    };
+    assert_eq!(inventory.accounts.len(), 1);
+    assert_eq!(inventory.accounts[0].id, "123456789012");
+    assert!(
+        inventory.resources.iter().any(|r| r.arn.ends_with(":::lakeside-phi-records")),
+        "the seeded PHI bucket was not collected"
+    );
+
+    // Read-only, provably: every operation called is a read and is in the policy table.
+    let ops = operations(&d.join("ops.json"));
+    let mut problems = Vec::new();
+    for (service, op) in &ops {
+        if !phiguard_aws::recorder::is_read_only(op) {
+            problems.push(format!("{service} {op} is not read-only"));
+        }
+        if phiguard_aws::permissions::action_for(service, op).is_none() {
+            problems.push(format!(
+                "{service} {op} is missing from phiguard_aws::permissions::PERMISSIONS"
+            ));
+        }
+    }
+
+    // Organisation mode against the same emulator: the management account lists its
+    // accounts and assumes the role in each.
+    let (code, stderr) = {
+        let out = Command::new(moto.venv.join("bin/python"))
+            .arg("-c")
+            .arg(ORG_SEED)
+            .arg(&moto.url)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        phiguard(
+            d,
+            &[
+                "scan",
+                "--no-config",
+                "--endpoint-url",
+                &moto.url,
+                "--region",
+                "us-east-1",
+                "--org",
+                "--role",
+                "OrganizationAccountAccessRole",
+                "--external-id",
+                "lakeside-scan",
+                "--format",
+                "json",
+                "--output",
+                "org.json",
+                "--operations-log",
+                "org-ops.json",
+                "--fail-on",
+                "none",
+            ],
+        )
+    };
+    assert_eq!(code, 0, "{stderr}");
+    let org: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("org.json")).unwrap()).unwrap();
+    let accounts: BTreeSet<&str> = org["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert!(accounts.len() >= 3, "org scan accounts: {accounts:?}\n{stderr}");
+    let mut all_ops = ops;
+    all_ops.extend(operations(&d.join("org-ops.json")));
+    for p in phiguard_aws::permissions::PERMISSIONS {
+        if !all_ops.contains(&(p.service.to_string(), p.operation.to_string())) {
+            problems.push(format!(
+                "{} {} is in the policy table but was never called",
+                p.service, p.operation
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Creates an organisation with two member accounts (moto lets the management account
+/// assume any role in them).
+const ORG_SEED: &str = r#"
+import sys, boto3
+org = boto3.client("organizations", region_name="us-east-1", endpoint_url=sys.argv[1],
+                   aws_access_key_id="testing", aws_secret_access_key="testing")
+org.create_organization(FeatureSet="ALL")
+for name in ("lakeside-prod", "lakeside-dev"):
+    org.create_account(AccountName=name, Email=f"{name}@example.invalid")
+"#;
