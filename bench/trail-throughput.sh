@@ -40,7 +40,7 @@ need jq jq
 [ -x /usr/bin/time ] || need time time
 
 echo "building release binary..." >&2
-cargo build --release -q -p phiguard >&2
+cargo build --release -q -p phiguard --no-default-features >&2
 PHIGUARD="$ROOT/$TARGET/release/phiguard"
 
 if [ -n "${REGEN:-}" ] || [ ! -f "$OUT/.complete" ]; then

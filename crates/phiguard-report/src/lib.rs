@@ -13,7 +13,7 @@ pub mod wire;
 
 use std::io;
 
-pub use wire::{Report, ResultV1, Summary, build};
+pub use wire::{LogReview, Report, ResultV1, Summary, build};
 
 /// Output formats of `phiguard scan`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -20,7 +20,7 @@ use phiguard_model::{Severity, Status};
 
 use crate::RenderOptions;
 use crate::view::{self, Group};
-use crate::wire::{Counts, GroupCounts, Report, ResultV1};
+use crate::wire::{Counts, GroupCounts, LogReview, Report, ResultV1};
 
 /// Writes the report for a terminal.
 pub fn render(
@@ -262,6 +262,10 @@ fn summary(out: &mut String, report: &Report<'_>, paint: Paint) {
         }
     }
 
+    if let Some(review) = &report.log_review {
+        log_review(out, review, paint);
+    }
+
     out.push('\n');
     let verdict = if c.fail == 0 {
         paint.status(Status::Pass, "no unwaived failures")
@@ -298,6 +302,98 @@ fn summary(out: &mut String, report: &Report<'_>, paint: Paint) {
         format!("; {}", tail.join("; "))
     };
     let _ = writeln!(out, "{} {verdict}{tail}", paint.bold("verdict:"));
+}
+
+/// The CloudTrail log review block.
+fn log_review(out: &mut String, review: &LogReview, paint: Paint) {
+    let _ = writeln!(out, "\n{}", paint.bold("log review"));
+    let period = match (&review.first_event, &review.last_event) {
+        (Some(first), Some(last)) => format!("{} to {}", clean(first), clean(last)),
+        _ => "no events".to_string(),
+    };
+    let _ = writeln!(
+        out,
+        "  period     {period}; reviewed {}",
+        review.reviewed_at
+    );
+    let _ = writeln!(
+        out,
+        "  read       {} {} from {}: {} {} ({} unreadable, {} {} skipped)",
+        review.files_read,
+        plural(review.files_read, "file", "files"),
+        review
+            .inputs
+            .iter()
+            .map(|i| clean(i))
+            .collect::<Vec<_>>()
+            .join(", "),
+        review.events,
+        plural(review.events as usize, "event", "events"),
+        review.files_unreadable,
+        review.records_skipped,
+        plural(review.records_skipped, "record", "records"),
+    );
+    let severities: Vec<String> = review
+        .hits_by_severity
+        .iter()
+        .map(|s| format!("{} {}", s.hits, s.severity.as_str()))
+        .collect();
+    let _ = writeln!(
+        out,
+        "  hits       {} from {} of {} rules{}",
+        review.hits,
+        review.rules_fired,
+        review.rules,
+        if severities.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", severities.join(" · "))
+        }
+    );
+    let width = review
+        .top_rules
+        .iter()
+        .map(|r| r.rule_id.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (i, rule) in review.top_rules.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "  {}  {:>5}  {:<8}  {:<width$}  {}",
+            if i == 0 { "top rules" } else { "         " },
+            rule.hits,
+            rule.severity.as_str(),
+            clean(&rule.rule_id),
+            clean(&rule.title),
+        );
+    }
+    if review.phi_touched.is_empty() {
+        let _ = writeln!(
+            out,
+            "  PHI        no flagged event touched one of the {} PHI {}",
+            review.phi_resources,
+            plural(review.phi_resources, "resource", "resources")
+        );
+    }
+    for (i, touched) in review.phi_touched.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "  {} {} {} on {} ({})",
+            if i == 0 { "PHI       " } else { "          " },
+            touched.hits,
+            plural(touched.hits, "hit", "hits"),
+            clean(&touched.resource),
+            touched
+                .rules
+                .iter()
+                .map(|r| clean(r))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    for note in &review.notes {
+        let _ = writeln!(out, "  note       {}", clean(note));
+    }
 }
 
 /// `1 critical · 2 high (2 on PHI resources)` or `none`.

@@ -47,6 +47,86 @@ pub struct Report<'a> {
     pub results: Vec<ResultV1<'a>>,
     /// Diagnostics about the scan (expired or unmatched waivers, ...).
     pub diagnostics: Vec<DiagnosticV1>,
+    /// The CloudTrail log review (`phiguard scan --trail`), when one was run. Optional:
+    /// absent from reports without it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_review: Option<LogReview>,
+}
+
+/// A review of CloudTrail logs run with the scan (HIPAA 164.308(a)(1)(ii)(D) information
+/// system activity review): the period the logs cover, what was read, the detections that
+/// fired and whether flagged events touched PHI resources.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogReview {
+    /// When the review ran (the scan time): the last review date.
+    pub reviewed_at: Timestamp,
+    /// The inputs, as named on the command line.
+    pub inputs: Vec<String>,
+    /// `eventTime` of the earliest event read, if any.
+    pub first_event: Option<String>,
+    /// `eventTime` of the latest event read, if any.
+    pub last_event: Option<String>,
+    /// Files read.
+    pub files_read: usize,
+    /// Files (or the rest of files) that could not be read.
+    pub files_unreadable: usize,
+    /// Records skipped in files otherwise read.
+    pub records_skipped: usize,
+    /// Events reviewed.
+    pub events: u64,
+    /// Rules run (detections and stateful analyzers).
+    pub rules: usize,
+    /// Hits in all.
+    pub hits: usize,
+    /// Hits per severity, most severe first (severities without hits left out).
+    pub hits_by_severity: Vec<SeverityHits>,
+    /// Rules that fired, most hits first (at most the top 10; `rules_fired` counts them all).
+    pub top_rules: Vec<RuleHits>,
+    /// Distinct rules that fired.
+    pub rules_fired: usize,
+    /// PHI resources in the inventory (by tag), the ones flagged events are checked against.
+    pub phi_resources: usize,
+    /// PHI resources touched by flagged events, most hits first.
+    pub phi_touched: Vec<PhiTouched>,
+    /// Why the review may be incomplete.
+    pub notes: Vec<String>,
+}
+
+/// Hits of one severity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeverityHits {
+    /// Severity.
+    pub severity: Severity,
+    /// Hits.
+    pub hits: usize,
+}
+
+/// Hits of one rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleHits {
+    /// Rule id (`CIS-4.5`, `HIPAA-...`, a Sigma rule id).
+    pub rule_id: String,
+    /// Title.
+    pub title: String,
+    /// Severity.
+    pub severity: Severity,
+    /// `cis`, `hipaa` or `sigma`.
+    pub source: String,
+    /// Hits.
+    pub hits: usize,
+    /// `eventTime` of the latest hit.
+    pub last_seen: String,
+}
+
+/// A PHI resource touched by flagged events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhiTouched {
+    /// ARN.
+    pub resource: String,
+    /// Hits on events touching it.
+    pub hits: usize,
+    /// The rules, sorted.
+    pub rules: Vec<String>,
 }
 
 /// Tool name and version.
@@ -526,6 +606,7 @@ pub fn build<'a>(
                 line: d.line,
             })
             .collect(),
+        log_review: None,
     }
 }
 

@@ -514,3 +514,88 @@ fn empty_report_renders_in_every_format() {
     assert!(ocsf.is_empty());
     assert!(rendered(&report, Format::Text, plain()).contains("no unwaived failures"));
 }
+
+fn log_review() -> phiguard_report::LogReview {
+    use phiguard_model::Severity;
+    use phiguard_report::wire::{PhiTouched, RuleHits, SeverityHits};
+    phiguard_report::LogReview {
+        reviewed_at: NOW.parse().unwrap(),
+        inputs: vec!["logs/".into()],
+        first_event: Some("2026-05-01T00:00:03Z".into()),
+        last_event: Some("2026-05-31T23:59:58Z".into()),
+        files_read: 120,
+        files_unreadable: 1,
+        records_skipped: 2,
+        events: 48_000,
+        rules: 96,
+        hits: 4,
+        hits_by_severity: vec![
+            SeverityHits {
+                severity: Severity::Critical,
+                hits: 1,
+            },
+            SeverityHits {
+                severity: Severity::High,
+                hits: 3,
+            },
+        ],
+        top_rules: vec![
+            RuleHits {
+                rule_id: "CIS-4.8".into(),
+                title: "S3 bucket policy changes".into(),
+                severity: Severity::High,
+                source: "cis".into(),
+                hits: 3,
+                last_seen: "2026-05-30T10:00:00Z".into(),
+            },
+            RuleHits {
+                rule_id: "HIPAA-CLOUDTRAIL-TAMPERING".into(),
+                title: "CloudTrail <stopped>".into(),
+                severity: Severity::Critical,
+                source: "hipaa".into(),
+                hits: 1,
+                last_seen: "2026-05-31T01:00:00Z".into(),
+            },
+        ],
+        rules_fired: 2,
+        phi_resources: 2,
+        phi_touched: vec![PhiTouched {
+            resource: "arn:aws:s3:::clinic-phi-records".into(),
+            hits: 2,
+            rules: vec!["CIS-4.8".into()],
+        }],
+        notes: vec!["1 file could not be read".into()],
+    }
+}
+
+#[test]
+fn log_review_section_in_text_html_and_json() {
+    let inventory = inventory();
+    let settings = settings();
+    let result = phiguard_controls::evaluate(&inventory, &settings, &controls());
+    let mut report = build(&result, &inventory, &settings, "0.1.0");
+    // Absent by default, and then not in the JSON.
+    assert!(!rendered(&report, Format::Json, plain()).contains("log_review"));
+    report.log_review = Some(log_review());
+
+    let text = rendered(&report, Format::Text, plain());
+    let start = text.find("log review").unwrap();
+    let end = text.find("verdict:").unwrap();
+    insta::assert_snapshot!("log_review_text", &text[start..end]);
+
+    let html = rendered(&report, Format::Html, plain());
+    let start = html.find("<section id=\"log-review\">").unwrap();
+    let end = start + html[start..].find("</section>").unwrap();
+    let section = &html[start..end];
+    assert!(section.contains("CloudTrail &lt;stopped&gt;"), "escaped");
+    insta::assert_snapshot!("log_review_html", section);
+
+    let json = rendered(&report, Format::Json, plain());
+    let back: Report<'_> = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.log_review, Some(log_review()));
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        value["log_review"]["hits_by_severity"][0]["severity"],
+        "critical"
+    );
+}

@@ -373,8 +373,15 @@ pub fn load(path: &Path, max_size: u64, buf: &mut Buffer) -> Result<u64, ParseEr
     Ok(disk_size)
 }
 
+/// Compressed bytes read at a time. Large: each inflate call then produces megabytes, and
+/// the 32 KiB window copy zlib makes per call (and the read calls) become negligible.
+const GZIP_INPUT_CHUNK: usize = 1 << 20;
+
 fn gunzip(input: impl Read, max_size: u64, hint: u64, buf: &mut Buffer) -> Result<(), ParseError> {
-    let decoder = flate2::read::MultiGzDecoder::new(input);
+    let decoder = flate2::bufread::MultiGzDecoder::new(io::BufReader::with_capacity(
+        GZIP_INPUT_CHUNK,
+        input,
+    ));
     buf.fill(decoder, max_size, hint).map_err(|e| {
         file_level(
             format!(
@@ -385,6 +392,60 @@ fn gunzip(input: impl Read, max_size: u64, hint: u64, buf: &mut Buffer) -> Resul
             Some(buf.len as u64),
         )
     })
+}
+
+/// Counts the bytes read through it.
+struct Counted<R> {
+    inner: R,
+    count: u64,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(out)?;
+        self.count += n as u64;
+        Ok(n)
+    }
+}
+
+/// [`load`] for a stream (an S3 object body, a pipe): gzip detected by its magic bytes; the
+/// size is not known ahead, so the buffer grows as it fills (it is reused from one input to
+/// the next). Returns the number of bytes read from `input` (compressed).
+pub fn load_reader(input: impl Read, max_size: u64, buf: &mut Buffer) -> Result<u64, ParseError> {
+    buf.clear();
+    let io = |e: io::Error| file_level(lower_first(&e.to_string()), None);
+    let mut input = Counted {
+        inner: input,
+        count: 0,
+    };
+    let mut magic = [0u8; 2];
+    let mut got = 0;
+    while got < 2 {
+        match input.read(&mut magic[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(io(e)),
+        }
+    }
+    let gzip = got == 2 && magic == [0x1f, 0x8b];
+    let mut whole = Read::chain(&magic[..got], &mut input);
+    if gzip {
+        gunzip(&mut whole, max_size, 0, buf)?;
+    } else {
+        buf.fill(&mut whole, max_size, 0).map_err(io)?;
+    }
+    if buf.len as u64 > max_size {
+        buf.clear();
+        return Err(file_level(
+            format!(
+                "larger than the {max_size}-byte limit{}; raise `--max-file-size` to read it",
+                if gzip { " once decompressed" } else { "" }
+            ),
+            Some(max_size),
+        ));
+    }
+    Ok(input.count)
 }
 
 /// [`load`] for bytes already in memory: `buf` receives them, decompressed when they are

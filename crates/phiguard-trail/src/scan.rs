@@ -2,9 +2,11 @@
 //! buffer and parsed into borrowed events that go through the [`Ruleset`] index and the
 //! stateful [`Analyzer`]s; per-file errors are collected and the run continues.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::collections::hash_map::{DefaultHasher, Entry};
 use std::hash::{Hash, Hasher};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -147,6 +149,10 @@ pub struct ScanOutput {
     pub disk_bytes: u64,
     /// Files and records that could not be read, in file order.
     pub errors: Vec<FileError>,
+    /// `eventTime` of the earliest event kept (as written in the log).
+    pub first_event: Option<String>,
+    /// `eventTime` of the latest event kept.
+    pub last_event: Option<String>,
 }
 
 const SHARDS: usize = 16;
@@ -275,8 +281,71 @@ impl Analyzers {
     }
 }
 
-#[derive(Default)]
-struct FileResult {
+/// One input of a scan: a file on disk, or a named stream (an S3 object body, ...).
+pub struct Input {
+    name: String,
+    source: InputSource,
+}
+
+enum InputSource {
+    Path(PathBuf),
+    Reader(Box<dyn Read + Send>),
+}
+
+impl Input {
+    /// A file on disk, named by its path.
+    pub fn path(path: PathBuf) -> Input {
+        Input {
+            name: path.display().to_string(),
+            source: InputSource::Path(path),
+        }
+    }
+
+    /// A stream named `name` (e.g. `s3://bucket/AWSLogs/...`: hits and errors name it, and
+    /// the filters read the CloudTrail key layout from it, see [`KeyInfo::from_path`]). It is
+    /// read only if the layout is inside the filters, so a reader that issues its request on
+    /// the first `read` costs nothing for a skipped input.
+    pub fn reader(name: impl Into<String>, reader: Box<dyn Read + Send>) -> Input {
+        Input {
+            name: name.into(),
+            source: InputSource::Reader(reader),
+        }
+    }
+
+    /// The name hits and errors carry.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl std::fmt::Debug for Input {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Input").field("name", &self.name).finish()
+    }
+}
+
+/// Work done on every kept event alongside the rules (the PHI access report, ...), with a
+/// state per input so that inputs can be read in parallel: [`scan_with`] returns the states
+/// in input order, to be merged by the caller.
+pub trait Visitor: Sync {
+    /// What is gathered from one input.
+    type State: Send;
+    /// A fresh state for one input.
+    fn start(&self) -> Self::State;
+    /// Sees one kept event (after filters and de-duplication) read from `file`, with the hits
+    /// the rules raised on it.
+    fn visit(&self, state: &mut Self::State, event: &Event<'_>, file: &str, hits: &[Hit]);
+}
+
+/// No extra work.
+impl Visitor for () {
+    type State = ();
+    fn start(&self) {}
+    fn visit(&self, _: &mut (), _: &Event<'_>, _: &str, _: &[Hit]) {}
+}
+
+struct FileResult<S> {
+    name: String,
     hits: Vec<Hit>,
     read: bool,
     events: u64,
@@ -284,57 +353,105 @@ struct FileResult {
     duplicates: u64,
     bytes: u64,
     disk_bytes: u64,
+    first_event: Option<String>,
+    last_event: Option<String>,
     errors: Vec<FileError>,
+    state: S,
 }
 
-struct Run<'r> {
+struct Run<'r, V> {
     rules: &'r Ruleset,
     analyzers: Analyzers,
     options: &'r ScanOptions,
     seen: Option<Seen>,
+    visitor: &'r V,
 }
 
-impl Run<'_> {
-    fn file(&self, index: u32, path: &Path, buf: &mut Buffer) -> FileResult {
-        let mut out = FileResult::default();
+impl<V: Visitor> Run<'_, V> {
+    fn input(&self, index: u32, input: Input, buf: &mut Buffer) -> FileResult<V::State> {
+        let Input { name, source } = input;
+        let mut out = FileResult {
+            name,
+            hits: Vec::new(),
+            read: false,
+            events: 0,
+            filtered: 0,
+            duplicates: 0,
+            bytes: 0,
+            disk_bytes: 0,
+            first_event: None,
+            last_event: None,
+            errors: Vec::new(),
+            state: self.visitor.start(),
+        };
+        let name = out.name.as_str();
         let filter = &self.options.filter;
         if !filter.is_empty()
-            && let Some(key) = KeyInfo::from_path(path)
+            && let Some(key) = KeyInfo::from_path(Path::new(name))
             && !filter.keeps_file(&key)
         {
             return out;
         }
         out.read = true;
-        let name = path.display().to_string();
-        match reader::load(path, self.options.max_file_size, buf) {
+        let loaded = match source {
+            InputSource::Path(path) => reader::load(&path, self.options.max_file_size, buf),
+            InputSource::Reader(input) => {
+                reader::load_reader(input, self.options.max_file_size, buf)
+            }
+        };
+        match loaded {
             Ok(disk) => out.disk_bytes = disk,
             Err(e) => {
-                out.errors.push(e.in_file(&name));
+                out.errors.push(e.in_file(name));
                 return out;
             }
         }
         let buf = buf.bytes();
         out.bytes = buf.len() as u64;
         let filtering = !filter.is_empty();
+        let mut first: Option<&str> = None;
+        let mut last: Option<&str> = None;
+        let mut hits = Vec::new();
+        let mut events = 0u64;
+        let mut filtered = 0u64;
+        let mut duplicates = 0u64;
+        let state = &mut out.state;
         let errors = reader::parse_records(buf, |event| {
             if filtering && !filter.keeps(&event) {
-                out.filtered += 1;
+                filtered += 1;
                 return;
             }
             if let (Some(seen), Some(id)) = (&self.seen, event.event_id.as_deref())
                 && !seen.first(id, index)
             {
-                out.duplicates += 1;
+                duplicates += 1;
                 return;
             }
-            out.events += 1;
-            for rule in self.rules.matching(&event) {
-                out.hits.push(Hit::new(rule, &event, &name));
+            events += 1;
+            if let Cow::Borrowed(time) = &event.event_time {
+                let time = *time;
+                if first.is_none_or(|f| time < f) {
+                    first = Some(time);
+                }
+                if last.is_none_or(|l| time > l) {
+                    last = Some(time);
+                }
             }
-            self.analyzers.observe(&event, &name);
+            let before = hits.len();
+            for rule in self.rules.matching(&event) {
+                hits.push(Hit::new(rule, &event, name));
+            }
+            self.analyzers.observe(&event, name);
+            self.visitor.visit(state, &event, name, &hits[before..]);
         });
+        out.first_event = first.map(str::to_string);
+        out.last_event = last.map(str::to_string);
+        out.hits = hits;
+        out.events = events;
+        out.filtered = filtered;
+        out.duplicates = duplicates;
         out.errors
-            .extend(errors.into_iter().map(|e| e.in_file(&name)));
+            .extend(errors.into_iter().map(|e| e.in_file(name)));
         out
     }
 }
@@ -360,38 +477,82 @@ pub fn scan_files(
     analyzers: Vec<Box<dyn Analyzer>>,
     options: &ScanOptions,
 ) -> ScanOutput {
+    let inputs: Vec<Input> = files.iter().cloned().map(Input::path).collect();
+    scan_with(inputs, rules, analyzers, options, &()).0
+}
+
+/// Scans named streams: `(name, reader)` pairs, e.g. S3 objects as `s3://bucket/key` and
+/// their bodies (see [`Input::reader`]). The iterator is pulled from several threads (one
+/// input per thread at a time), so it can list and open lazily.
+pub fn scan_readers<I>(
+    inputs: I,
+    rules: &Ruleset,
+    analyzers: Vec<Box<dyn Analyzer>>,
+    options: &ScanOptions,
+) -> ScanOutput
+where
+    I: IntoIterator<Item = (String, Box<dyn Read + Send>)>,
+    I::IntoIter: Send,
+{
+    let inputs = inputs
+        .into_iter()
+        .map(|(name, reader)| Input::reader(name, reader));
+    scan_with(inputs, rules, analyzers, options, &()).0
+}
+
+/// The general entry point: scans `inputs` (files or streams, read in parallel) with `rules`
+/// and `analyzers`, and runs `visitor` on every kept event; returns the output and the
+/// visitor's states, one per input, in input order. The output does not depend on thread
+/// timing.
+pub fn scan_with<I, V>(
+    inputs: I,
+    rules: &Ruleset,
+    analyzers: Vec<Box<dyn Analyzer>>,
+    options: &ScanOptions,
+    visitor: &V,
+) -> (ScanOutput, Vec<V::State>)
+where
+    I: IntoIterator<Item = Input>,
+    I::IntoIter: Send,
+    V: Visitor,
+{
     let run = Run {
         rules,
         analyzers: Analyzers::new(analyzers),
         options,
         seen: options.dedup.then(Seen::new),
+        visitor,
     };
-    // One buffer per worker, reused from file to file (no fresh pages to fault in), freed at
-    // the end of the run.
+    // One buffer per worker, reused from input to input (no fresh pages to fault in), freed
+    // at the end of the run.
     let buffers: Mutex<Vec<Buffer>> = Mutex::new(Vec::new());
     let take = || match buffers.lock() {
         Ok(mut b) => b.pop().unwrap_or_default(),
         Err(_) => Buffer::new(),
     };
-    let results: Vec<FileResult> = files
-        .par_iter()
+    let mut results: Vec<(usize, FileResult<V::State>)> = inputs
+        .into_iter()
         .enumerate()
-        .map(|(i, path)| {
+        .par_bridge()
+        .map(|(i, input)| {
             let mut buf = take();
-            let result = run.file(u32::try_from(i).unwrap_or(u32::MAX), path, &mut buf);
+            let result = run.input(u32::try_from(i).unwrap_or(u32::MAX), input, &mut buf);
             if let Ok(mut b) = buffers.lock() {
                 b.push(buf);
             }
-            result
+            (i, result)
         })
         .collect();
+    results.sort_by_key(|(i, _)| *i);
     let Run {
         analyzers,
         mut seen,
         ..
     } = run;
     let mut output = ScanOutput::default();
-    for r in results {
+    let mut names = Vec::with_capacity(results.len());
+    let mut states = Vec::with_capacity(results.len());
+    for (_, r) in results {
         output.files += usize::from(r.read);
         output.files_skipped += usize::from(!r.read);
         output.events += r.events;
@@ -401,16 +562,28 @@ pub fn scan_files(
         output.disk_bytes += r.disk_bytes;
         output.hits.extend(r.hits);
         output.errors.extend(r.errors);
+        if let Some(first) = r.first_event
+            && output.first_event.as_ref().is_none_or(|f| first < *f)
+        {
+            output.first_event = Some(first);
+        }
+        if let Some(last) = r.last_event
+            && output.last_event.as_ref().is_none_or(|l| last > *l)
+        {
+            output.last_event = Some(last);
+        }
+        names.push(r.name);
+        states.push(r.state);
     }
     output.hits.extend(analyzers.finish());
     if let Some(seen) = &mut seen {
-        // Name the first file (in input order) holding a duplicated event.
+        // Name the first input (in input order) holding a duplicated event.
         for hit in &mut output.hits {
             if let Some(id) = &hit.event_id
                 && let Some(lowest) = seen.lowest_file(id)
-                && let Some(path) = files.get(lowest as usize)
+                && let Some(name) = names.get(lowest as usize)
             {
-                hit.file = path.display().to_string();
+                hit.file.clone_from(name);
             }
         }
     }
@@ -422,7 +595,7 @@ pub fn scan_files(
             &b.event_id,
         ))
     });
-    output
+    (output, states)
 }
 
 #[cfg(test)]
@@ -610,6 +783,84 @@ mod tests {
         assert_eq!((output.files, output.files_skipped), (1, 1));
         assert_eq!(output.hits.len(), 1);
         assert!(output.errors.is_empty());
+    }
+
+    /// Counts events per input.
+    struct Count;
+
+    impl Visitor for Count {
+        type State = (u64, usize);
+        fn start(&self) -> (u64, usize) {
+            (0, 0)
+        }
+        fn visit(&self, state: &mut (u64, usize), _: &Event<'_>, _: &str, hits: &[Hit]) {
+            state.0 += 1;
+            state.1 += hits.len();
+        }
+    }
+
+    #[test]
+    fn named_readers_are_scanned_like_files() {
+        let text = format!(
+            "{{\"Records\":[{},{}]}}",
+            record(1, "StopLogging", "111122223333"),
+            record(2, "ListBuckets", "111122223333")
+        );
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(text.as_bytes()).unwrap();
+        let gz = gz.finish().unwrap();
+        let key = "s3://bucket/AWSLogs/111122223333/CloudTrail/us-east-1/2026/01";
+        let inputs: Vec<(String, Box<dyn Read + Send>)> = vec![
+            (
+                format!("{key}/02/a.json.gz"),
+                Box::new(std::io::Cursor::new(gz.clone())),
+            ),
+            (
+                format!("{key}/20/b.json"),
+                Box::new(std::io::Cursor::new(text.clone().into_bytes())),
+            ),
+            (
+                format!("{key}/21/cut.json.gz"),
+                Box::new(std::io::Cursor::new(gz[..gz.len() / 2].to_vec())),
+            ),
+        ];
+        let output = scan_readers(inputs, &rules(), vec![], &ScanOptions::default());
+        assert_eq!((output.files, output.events), (3, 4));
+        // A failed input counts no bytes (as for files).
+        assert_eq!(output.disk_bytes, (gz.len() + text.len()) as u64);
+        assert_eq!(output.bytes, 2 * text.len() as u64);
+        assert_eq!(output.hits.len(), 2);
+        assert_eq!(output.hits[0].file, format!("{key}/02/a.json.gz"));
+        assert_eq!(output.errors.len(), 1);
+        assert!(
+            output.errors[0].message.starts_with("gzip: "),
+            "{:?}",
+            output.errors
+        );
+        assert_eq!(output.first_event.as_deref(), Some("2026-01-02T00:00:00Z"));
+        assert_eq!(output.last_event.as_deref(), Some("2026-01-03T00:00:00Z"));
+
+        // The key layout prunes before reading; visitor states come back in input order.
+        let options = ScanOptions {
+            filter: Filter {
+                until: Some("2026-01-10T00:00:00Z".parse().unwrap()),
+                ..Filter::default()
+            },
+            ..ScanOptions::default()
+        };
+        let inputs = vec![
+            Input::reader(
+                format!("{key}/20/b.json"),
+                Box::new(std::io::Cursor::new(text.clone().into_bytes())),
+            ),
+            Input::reader(
+                format!("{key}/02/a.json.gz"),
+                Box::new(std::io::Cursor::new(gz)),
+            ),
+        ];
+        let (output, states) = scan_with(inputs, &rules(), vec![], &options, &Count);
+        assert_eq!((output.files, output.files_skipped), (1, 1));
+        assert_eq!(states, vec![(0, 0), (2, 1)]);
     }
 
     #[test]

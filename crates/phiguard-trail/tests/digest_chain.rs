@@ -627,3 +627,41 @@ fn a_missing_folder_is_an_error() {
     let missing = std::env::temp_dir().join("phiguard-digest-no-such-folder");
     assert!(validate(&missing, &keys_a(), None).is_err());
 }
+
+/// Copies a folder tree.
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Writes the signed chains the CLI tests tamper with (`crates/phiguard/tests/fixtures/
+/// trail-digest`): `cargo test -p phiguard-trail --test digest_chain -- --ignored`. The
+/// output is deterministic (PKCS#1 v1.5 signatures, gzip without timestamps).
+#[test]
+#[ignore = "writes the CLI test fixtures"]
+fn write_cli_fixtures() {
+    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("../phiguard/tests/fixtures/trail-digest");
+    let _ = fs::remove_dir_all(&out);
+    let chain = build("cli-fixture");
+    copy_tree(&chain.tree.root, &out.join("chain"));
+    let reordered = build_with("cli-reordered", key_a(), &[None, Some(2), Some(0), Some(1)]);
+    copy_tree(&reordered.tree.root, &out.join("reordered"));
+    let public = key_a().to_public_key();
+    fs::write(
+        out.join("public-keys.json"),
+        key_file(&public, &fingerprint(&public), false),
+    )
+    .unwrap();
+    // The fixtures validate as built.
+    let keys = keys_a();
+    let report = validate(&out.join("chain"), &keys, None).unwrap();
+    assert_eq!(report.summary.verdict, Some(Verdict::Valid));
+}

@@ -42,11 +42,21 @@ pub enum Command {
     /// List or explain the controls.
     #[command(subcommand)]
     Controls(ControlsCommand),
+    /// Print the minimal read-only IAM policy a live scan needs.
+    IamPolicy(crate::command::iam_policy::IamPolicyArgs),
+    /// Compare two inventories (or JSON reports): resources and results that changed.
+    ///
+    /// Resources added, removed and changed (attribute by attribute), and results whose status
+    /// changed, each inventory evaluated with the whole catalogue and default settings.
+    Diff(crate::command::diff::DiffArgs),
     /// Write a commented `phiguard.toml` with every option and its default.
     Init(InitArgs),
     /// Analyse CloudTrail logs: detections (CIS, HIPAA, Sigma) and rule management.
     #[command(subcommand)]
     Trail(crate::command::trail::TrailCommand),
+    /// Compliance records: BAAs, vendors, questionnaires, reminders, audit log.
+    #[command(flatten)]
+    Records(crate::command::records::RecordsCommand),
 }
 
 /// `phiguard scan`.

@@ -134,6 +134,15 @@ impl PhiScope {
         self.resources.is_empty()
     }
 
+    /// The PHI resources an event touches (by ARN, bucket, table, key or DB name; see the
+    /// module docs), each once, in scope order.
+    pub fn touched(&self, event: &Event<'_>) -> Vec<&PhiResource> {
+        let mut found: Vec<usize> = self.matches(event).into_iter().map(|(i, _, _)| i).collect();
+        found.sort_unstable();
+        found.dedup();
+        found.into_iter().map(|i| &self.resources[i]).collect()
+    }
+
     fn local(&self, service: &str, account: &str, region: &str, part: &str) -> Option<usize> {
         self.by_local
             .get(&(
@@ -566,6 +575,45 @@ impl<'s> AccessCollector<'s> {
             by_resource: by_resource(&accesses),
             accesses,
         }
+    }
+}
+
+/// Collects accesses while [`crate::scan::scan_with`] reads the logs: one collector per
+/// input, merged in input order by [`AccessVisitor::report`].
+#[derive(Debug, Clone)]
+pub struct AccessVisitor<'s> {
+    /// The PHI resources.
+    pub scope: &'s PhiScope,
+    /// Report options.
+    pub options: AccessOptions,
+}
+
+impl<'s> crate::scan::Visitor for AccessVisitor<'s> {
+    type State = AccessCollector<'s>;
+
+    fn start(&self) -> AccessCollector<'s> {
+        AccessCollector::new(self.scope, self.options.clone())
+    }
+
+    fn visit(
+        &self,
+        state: &mut AccessCollector<'s>,
+        event: &Event<'_>,
+        file: &str,
+        _: &[crate::rule::Hit],
+    ) {
+        state.add(event, file);
+    }
+}
+
+impl<'s> AccessVisitor<'s> {
+    /// The report from the collectors `scan_with` returned.
+    pub fn report(&self, collectors: Vec<AccessCollector<'s>>) -> AccessReport {
+        let mut all = AccessCollector::new(self.scope, self.options.clone());
+        for collector in collectors {
+            all.merge(collector);
+        }
+        all.finish()
     }
 }
 

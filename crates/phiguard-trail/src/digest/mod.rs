@@ -31,11 +31,11 @@
 
 mod format;
 mod keys;
+mod source;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fs;
-use std::io::{self, Read};
-use std::path::{Path, PathBuf};
+use std::io::{self, BufRead as _, Read};
+use std::path::Path;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -45,6 +45,7 @@ use phiguard_model::Timestamp;
 
 pub use format::{DigestFile, LogFileEntry};
 pub use keys::{KeyError, PublicKey, PublicKeys};
+pub use source::{Folder, ObjectSource, kind_of};
 
 /// File name suffix of the sidecar holding the newest digest's hex signature.
 pub const SIGNATURE_SIDECAR_SUFFIX: &str = ".sig";
@@ -346,78 +347,60 @@ pub fn validate(
     keys: &PublicKeys,
     window: Option<(Timestamp, Timestamp)>,
 ) -> Result<ValidationReport, ValidateError> {
-    let files = walk(root)?;
-    Ok(Validator::new(root, files, keys, window).run())
+    validate_source(&Folder::new(root), keys, window)
+}
+
+/// [`validate`] over any [`ObjectSource`]: files on disk ([`Folder`]), an S3 bucket, ...
+pub fn validate_source(
+    source: &dyn ObjectSource,
+    keys: &PublicKeys,
+    window: Option<(Timestamp, Timestamp)>,
+) -> Result<ValidationReport, ValidateError> {
+    let files = Files::new(source.list()?);
+    Ok(Validator {
+        source,
+        files,
+        keys,
+        window,
+    }
+    .run())
 }
 
 // ---------------------------------------------------------------------------------------
-// Files in the folder.
+// Files in the source.
 
 struct Files {
     digests: Vec<String>,
     logs: Vec<String>,
-    /// Basename → relative paths with that name.
+    /// Basename → keys with that name.
     by_name: HashMap<String, Vec<String>>,
 }
 
-fn walk(root: &Path) -> Result<Files, ValidateError> {
-    let root_error = |e: io::Error| ValidateError::Root {
-        path: root.display().to_string(),
-        message: e.to_string(),
-    };
-    let mut files = Files {
-        digests: Vec::new(),
-        logs: Vec::new(),
-        by_name: HashMap::new(),
-    };
-    let root_components: Vec<String> = root
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    let mut stack = vec![(root.to_path_buf(), String::new())];
-    let mut first = true;
-    while let Some((dir, rel)) = stack.pop() {
-        let entries = match fs::read_dir(&dir) {
-            Ok(entries) => entries,
-            Err(e) if first => return Err(root_error(e)),
-            Err(_) => continue,
+impl Files {
+    fn new(listed: Vec<(String, FileKind)>) -> Files {
+        let mut files = Files {
+            digests: Vec::new(),
+            logs: Vec::new(),
+            by_name: HashMap::new(),
         };
-        first = false;
-        for entry in entries.flatten() {
-            let Ok(file_type) = entry.file_type() else {
-                continue;
-            };
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let child = if rel.is_empty() {
-                name.clone()
-            } else {
-                format!("{rel}/{name}")
-            };
-            if file_type.is_dir() {
-                stack.push((entry.path(), child));
-            } else if file_type.is_file() {
-                let is_json = name.ends_with(".json.gz") || name.ends_with(".json");
-                if !is_json {
-                    continue;
-                }
-                let in_dir = |wanted: &str| {
-                    root_components.iter().any(|c| c == wanted)
-                        || child.split('/').any(|c| c == wanted)
-                };
-                if in_dir("CloudTrail-Digest") {
-                    files.digests.push(child.clone());
-                } else if in_dir("CloudTrail") {
-                    files.logs.push(child.clone());
-                } else {
-                    continue;
-                }
-                files.by_name.entry(name).or_default().push(child);
+        for (key, kind) in listed {
+            match kind {
+                FileKind::Digest => files.digests.push(key.clone()),
+                FileKind::Log => files.logs.push(key.clone()),
             }
+            files
+                .by_name
+                .entry(basename(&key).to_string())
+                .or_default()
+                .push(key);
         }
+        files.digests.sort();
+        files.logs.sort();
+        for keys in files.by_name.values_mut() {
+            keys.sort();
+        }
+        files
     }
-    files.digests.sort();
-    files.logs.sort();
-    Ok(files)
 }
 
 /// Where the file for an S3 key is.
@@ -456,11 +439,12 @@ impl Files {
     }
 }
 
-/// Reads a file, gunzipping it when it starts with the gzip magic (multi-member aware).
-fn read_uncompressed(path: &Path) -> io::Result<Vec<u8>> {
-    let raw = fs::read(path)?;
+/// Reads an object, gunzipping it when it starts with the gzip magic (multi-member aware).
+fn read_uncompressed(source: &dyn ObjectSource, key: &str) -> io::Result<Vec<u8>> {
+    let mut raw = Vec::new();
+    source.open(key)?.read_to_end(&mut raw)?;
     if raw.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::with_capacity(raw.len() * 8);
+        let mut out = Vec::with_capacity(raw.len().saturating_mul(8));
         flate2::read::MultiGzDecoder::new(raw.as_slice()).read_to_end(&mut out)?;
         Ok(out)
     } else {
@@ -468,21 +452,23 @@ fn read_uncompressed(path: &Path) -> io::Result<Vec<u8>> {
     }
 }
 
-/// SHA-256 of a file's uncompressed content, streamed.
-fn hash_uncompressed(path: &Path) -> io::Result<String> {
-    let mut file = fs::File::open(path)?;
-    let mut magic = [0u8; 2];
-    let n = file.read(&mut magic)?;
-    let file = fs::File::open(path)?;
-    let mut reader: Box<dyn Read> = if n == 2 && magic == [0x1f, 0x8b] {
-        Box::new(flate2::read::MultiGzDecoder::new(io::BufReader::new(file)))
+/// SHA-256 of an object's uncompressed content, streamed.
+fn hash_uncompressed(source: &dyn ObjectSource, key: &str) -> io::Result<String> {
+    let mut input = io::BufReader::with_capacity(64 * 1024, source.open(key)?);
+    let gzip = input.fill_buf()?.starts_with(&[0x1f, 0x8b]);
+    let mut reader: Box<dyn Read + '_> = if gzip {
+        Box::new(flate2::bufread::MultiGzDecoder::new(input))
     } else {
-        Box::new(io::BufReader::new(file))
+        Box::new(input)
     };
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 64 * 1024];
     loop {
-        let read = reader.read(&mut buffer)?;
+        let read = match reader.read(&mut buffer) {
+            Ok(read) => read,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
         if read == 0 {
             break;
         }
@@ -533,31 +519,13 @@ struct Parsed {
 }
 
 struct Validator<'k> {
-    root: PathBuf,
+    source: &'k dyn ObjectSource,
     files: Files,
     keys: &'k PublicKeys,
     window: Option<(Timestamp, Timestamp)>,
 }
 
-impl<'k> Validator<'k> {
-    fn new(
-        root: &Path,
-        files: Files,
-        keys: &'k PublicKeys,
-        window: Option<(Timestamp, Timestamp)>,
-    ) -> Validator<'k> {
-        Validator {
-            root: root.to_path_buf(),
-            files,
-            keys,
-            window,
-        }
-    }
-
-    fn abs(&self, rel: &str) -> PathBuf {
-        rel.split('/').fold(self.root.clone(), |p, c| p.join(c))
-    }
-
+impl Validator<'_> {
     fn in_window(&self, start: Option<Timestamp>, end: Option<Timestamp>) -> bool {
         match self.window {
             None => true,
@@ -572,7 +540,7 @@ impl<'k> Validator<'k> {
             .digests
             .par_iter()
             .map(|rel| {
-                let parsed = read_uncompressed(&self.abs(rel))
+                let parsed = read_uncompressed(self.source, rel)
                     .map_err(|e| e.to_string())
                     .and_then(|bytes| {
                         let sha256 = hex::encode(Sha256::digest(&bytes));
@@ -679,12 +647,7 @@ impl<'k> Validator<'k> {
                         ),
                     )
                 }),
-                None => {
-                    let sidecar = format!("{}{SIGNATURE_SIDECAR_SUFFIX}", p.rel);
-                    fs::read_to_string(self.abs(&sidecar))
-                        .ok()
-                        .map(|text| (text.trim().to_string(), sidecar))
-                }
+                None => self.source.newest_signature(&p.rel),
             };
             let fingerprint = p
                 .file
@@ -838,7 +801,7 @@ impl<'k> Validator<'k> {
                                 claimed: key.to_string(),
                             });
                         }
-                        match hash_uncompressed(&self.abs(rel)) {
+                        match hash_uncompressed(self.source, rel) {
                             Err(e) => report.problems.push(Problem::Unreadable {
                                 error: e.to_string(),
                             }),

@@ -3,9 +3,12 @@
 pub mod config_snapshot;
 pub mod controls;
 pub mod demo;
+pub mod diff;
+pub mod iam_policy;
 pub mod init;
 pub mod live;
 pub mod log_review;
+pub mod records;
 pub mod scan;
 pub mod source;
 pub mod trail;
@@ -26,8 +29,11 @@ pub fn run(command: Command, now: Timestamp, term: &mut Term<'_>) -> Result<Exit
         Command::Scan(args) => scan::run(&args, now, term),
         Command::Demo(args) => demo::run(&args, now, term),
         Command::Controls(c) => controls::run(&c, term),
+        Command::Diff(args) => diff::run(&args, now, term),
         Command::Init(args) => init::run(&args, term),
+        Command::IamPolicy(args) => iam_policy::run(&args, term),
         Command::Trail(c) => trail::run(&c, term),
+        Command::Records(c) => records::run(c, now, term),
     }
 }
 

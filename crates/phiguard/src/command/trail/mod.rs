@@ -1,6 +1,9 @@
-//! `phiguard trail scan|rules ...`: CloudTrail detections over log files. The work is done by
-//! `phiguard-trail` (reader, rules, scan driver); this file parses flags, loads the rules,
-//! renders the hits and picks the exit code.
+//! `phiguard trail scan|validate|access|rules ...`: CloudTrail detections over log files,
+//! log-file integrity validation, PHI access reports. The work is done by `phiguard-trail`;
+//! these files parse flags, render and pick the exit code.
+
+mod access;
+mod validate;
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -42,6 +45,12 @@ pub enum TrailCommand {
     /// Run the detections (CIS, HIPAA, Sigma) over CloudTrail log files.
     #[command(after_long_help = format!("{INPUTS}\n\n{EXIT_CODES}"))]
     Scan(TrailScanArgs),
+    /// Validate log-file integrity with the digest files (`aws cloudtrail validate-logs`).
+    #[command(after_long_help = validate::HELP)]
+    Validate(validate::TrailValidateArgs),
+    /// Who read, wrote or deleted PHI resources: CloudTrail events joined with an inventory.
+    #[command(after_long_help = access::HELP)]
+    Access(access::TrailAccessArgs),
     /// List or check detection rules.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -207,12 +216,25 @@ enum TrailError {
     #[error("`--since` ({since}) is not before `--until` ({until})")]
     #[diagnostic(code(trail::period))]
     Period { since: Timestamp, until: Timestamp },
+
+    #[error("cannot load public keys from `{}`", path.display())]
+    #[diagnostic(
+        code(trail::public_keys),
+        help("{reason}\nexpected the JSON of `aws cloudtrail list-public-keys`")
+    )]
+    Keys { path: PathBuf, reason: String },
+
+    #[error("cannot read the input")]
+    #[diagnostic(code(trail::input), help("{reason}"))]
+    Input { reason: String },
 }
 
 /// Runs `phiguard trail ...`.
 pub fn run(command: &TrailCommand, term: &mut Term<'_>) -> Result<Exit, Error> {
     match command {
         TrailCommand::Scan(args) => scan(args, term),
+        TrailCommand::Validate(args) => validate::run(args, term),
+        TrailCommand::Access(args) => access::run(args, term),
         TrailCommand::Rules(RulesCommand::List {
             format,
             rules,

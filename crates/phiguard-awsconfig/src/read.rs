@@ -1,0 +1,465 @@
+//! Reading AWS Config files: discovery (folders recursively), gzip detection by magic bytes,
+//! and the three document shapes (snapshot/history file, API history output,
+//! `select-resource-config` output).
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use flate2::read::MultiGzDecoder;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// The first bytes of every gzip stream.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// The file Config writes to test bucket access; not data.
+const WRITABILITY_CHECK: &str = "ConfigWritabilityCheckFile";
+
+/// What kind of input a file is, which decides what its absence of items means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum InputKind {
+    /// A configuration snapshot: every current item of the recorded types in one account and
+    /// region.
+    Snapshot,
+    /// A history file or API history output: only the items that changed.
+    History,
+    /// `select-resource-config` output: only what the query selected.
+    Select,
+}
+
+impl InputKind {
+    /// Lower-case name for messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputKind::Snapshot => "snapshot",
+            InputKind::History => "history",
+            InputKind::Select => "select-resource-config",
+        }
+    }
+}
+
+/// A configuration item as found in any of the shapes (file, API or select form), before
+/// mapping. Unknown keys are ignored.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawItem {
+    /// `awsAccountId` (file form) or `accountId` (API and select forms).
+    #[serde(default, alias = "accountId")]
+    pub aws_account_id: Option<String>,
+    /// `ARN` (file form) or `arn`.
+    #[serde(default, rename = "ARN", alias = "arn")]
+    pub arn: Option<String>,
+    /// `OK`, `ResourceDiscovered`, `ResourceNotRecorded`, `ResourceDeleted`,
+    /// `ResourceDeletedNotRecorded`.
+    #[serde(default)]
+    pub configuration_item_status: Option<String>,
+    /// A number (file form) or a string (API form).
+    #[serde(default)]
+    pub configuration_state_id: Option<Value>,
+    /// When Config captured the item.
+    #[serde(default)]
+    pub configuration_item_capture_time: Option<Value>,
+    /// `AWS::S3::Bucket`, ...
+    #[serde(default)]
+    pub resource_type: Option<String>,
+    /// Resource id.
+    #[serde(default)]
+    pub resource_id: Option<String>,
+    /// Resource name.
+    #[serde(default)]
+    pub resource_name: Option<String>,
+    /// Region, or `global` for IAM.
+    #[serde(default)]
+    pub aws_region: Option<String>,
+    /// Tags: an object or a list of `{key, value}`.
+    #[serde(default)]
+    pub tags: Option<Value>,
+    /// The configuration: an object, or a JSON string (API form).
+    #[serde(default)]
+    pub configuration: Option<Value>,
+    /// Supplementary configuration: values are objects or JSON strings.
+    #[serde(default)]
+    pub supplementary_configuration: Option<Value>,
+}
+
+/// One file's items.
+#[derive(Debug)]
+pub struct FileData {
+    /// The file as named.
+    pub name: String,
+    /// What kind of document it is.
+    pub kind: InputKind,
+    /// Account and region from an AWS Config file name, when it follows Config's pattern.
+    pub named_scope: Option<(String, String)>,
+    /// The items.
+    pub items: Vec<RawItem>,
+}
+
+/// A file that could not be read, with where in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileError {
+    /// The file as named.
+    pub file: String,
+    /// Account and region from the file name, when it follows Config's pattern.
+    pub named_scope: Option<(String, String)>,
+    /// 1-based line, for JSON errors.
+    pub line: Option<usize>,
+    /// 1-based column, for JSON errors.
+    pub column: Option<usize>,
+    /// Where in the document (`configurationItems[3].resourceType`), if known.
+    pub path: Option<String>,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`{}`", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ": line {line}")?;
+            if let Some(column) = self.column {
+                write!(f, ", column {column}")?;
+            }
+        }
+        if let Some(path) = self.path.as_deref().filter(|p| !p.is_empty() && *p != ".") {
+            write!(f, " (at `{path}`)")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// The files to read: explicitly named files as they are, folders recursively (files ending in
+/// `.json`, `.json.gz` or `.gz`, in name order, hidden entries and Config's
+/// `ConfigWritabilityCheckFile` skipped). Paths that do not exist are errors.
+pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileError>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => walk(path, &mut files, &mut errors),
+            Ok(_) => files.push(path.clone()),
+            Err(e) => errors.push(io_error(path, &e)),
+        }
+    }
+    (files, errors)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<FileError>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            errors.push(io_error(dir, &e));
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if name.starts_with('.') || name.starts_with(WRITABILITY_CHECK) {
+            continue;
+        }
+        if path.is_dir() {
+            walk(&path, files, errors);
+        } else if name.ends_with(".json") || name.ends_with(".gz") {
+            files.push(path);
+        }
+    }
+}
+
+fn io_error(path: &Path, e: &std::io::Error) -> FileError {
+    FileError {
+        file: path.display().to_string(),
+        named_scope: scope_from_name(path),
+        line: None,
+        column: None,
+        path: None,
+        message: e.to_string(),
+    }
+}
+
+/// Account and region from a Config file name:
+/// `<ACCOUNT>_Config_<REGION>_ConfigSnapshot_...` or `..._ConfigHistory_...`.
+pub fn scope_from_name(path: &Path) -> Option<(String, String)> {
+    let name = path.file_name()?.to_string_lossy();
+    let mut parts = name.split('_');
+    let account = parts.next()?;
+    if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if parts.next()? != "Config" {
+        return None;
+    }
+    let region = parts.next()?;
+    if region.is_empty()
+        || !region
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        return None;
+    }
+    Some((account.to_string(), region.to_string()))
+}
+
+/// Reads and parses one file. `Ok(None)` for an empty object (Config's writability check).
+pub fn read_file(path: &Path) -> Result<Option<FileData>, Box<FileError>> {
+    let bytes = std::fs::read(path).map_err(|e| Box::new(io_error(path, &e)))?;
+    parse(&bytes, path)
+}
+
+/// Parses one file's bytes (gzip-compressed or plain).
+pub fn parse(bytes: &[u8], path: &Path) -> Result<Option<FileData>, Box<FileError>> {
+    let name = path.display().to_string();
+    let named_scope = scope_from_name(path);
+    let fail = |message: String| {
+        Box::new(FileError {
+            file: name.clone(),
+            named_scope: named_scope.clone(),
+            line: None,
+            column: None,
+            path: None,
+            message,
+        })
+    };
+    let inflated;
+    let bytes = if bytes.starts_with(&GZIP_MAGIC) {
+        let mut out = Vec::new();
+        MultiGzDecoder::new(bytes)
+            .read_to_end(&mut out)
+            .map_err(|e| fail(format!("cannot decompress: {e}")))?;
+        inflated = out;
+        inflated.as_slice()
+    } else {
+        bytes
+    };
+    let document: Document = match serde_json::from_slice(bytes) {
+        Ok(d) => d,
+        Err(error) => {
+            let mut de = serde_json::Deserializer::from_slice(bytes);
+            let at = match serde_path_to_error::deserialize::<_, Document>(&mut de) {
+                Err(e) => Some(e.path().to_string()),
+                Ok(_) => None,
+            };
+            return Err(Box::new(FileError {
+                line: Some(error.line()),
+                column: Some(error.column()),
+                path: at,
+                message: strip_position(&error.to_string()),
+                ..*fail(String::new())
+            }));
+        }
+    };
+    let lower = name.to_ascii_lowercase();
+    if let Some(results) = document.results {
+        let mut items = Vec::with_capacity(results.len());
+        for (i, text) in results.iter().enumerate() {
+            let mut de = serde_json::Deserializer::from_str(text);
+            match serde_path_to_error::deserialize::<_, RawItem>(&mut de) {
+                Ok(item) => items.push(item),
+                Err(e) => {
+                    let inner = e.path().to_string();
+                    let path = if inner.is_empty() || inner == "." {
+                        format!("Results[{i}]")
+                    } else {
+                        format!("Results[{i}].{inner}")
+                    };
+                    let error = e.into_inner();
+                    return Err(Box::new(FileError {
+                        line: None,
+                        column: None,
+                        path: Some(path),
+                        message: format!(
+                            "{} (column {} of the result string)",
+                            strip_position(&error.to_string()),
+                            error.column()
+                        ),
+                        ..*fail(String::new())
+                    }));
+                }
+            }
+        }
+        return Ok(Some(FileData {
+            name,
+            kind: InputKind::Select,
+            named_scope,
+            items,
+        }));
+    }
+    let single = document.configuration_item.map(|i| vec![*i]);
+    let (items, kind) = match (document.configuration_items, document.base_items, single) {
+        (Some(items), _, _) => {
+            let snapshot = document.config_snapshot_id.is_some()
+                || lower.contains("configsnapshot")
+                || lower.contains("config_snapshot");
+            let kind = if snapshot {
+                InputKind::Snapshot
+            } else {
+                InputKind::History
+            };
+            (items, kind)
+        }
+        (None, Some(items), _) => (items, InputKind::Select),
+        (None, None, Some(items)) => (items, InputKind::History),
+        (None, None, None) if document.other_keys == 0 => return Ok(None),
+        (None, None, None) => {
+            return Err(fail(
+                "not AWS Config data: expected `configurationItems` (a snapshot or history \
+                 file) or `Results` (select-resource-config output)"
+                    .to_string(),
+            ));
+        }
+    };
+    Ok(Some(FileData {
+        name,
+        kind,
+        named_scope,
+        items,
+    }))
+}
+
+/// The envelopes: file (`fileVersion`, `configSnapshotId`, `configurationItems`), API history
+/// output (`configurationItems`), `batch-get-resource-config` (`baseConfigurationItems`), an
+/// oversized change notification (`configurationItem`) and select output (`Results`).
+#[derive(Debug, Default)]
+struct Document {
+    config_snapshot_id: Option<String>,
+    configuration_items: Option<Vec<RawItem>>,
+    base_items: Option<Vec<RawItem>>,
+    configuration_item: Option<Box<RawItem>>,
+    results: Option<Vec<String>>,
+    other_keys: usize,
+}
+
+impl<'de> Deserialize<'de> for Document {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Document;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an AWS Config snapshot, history file or select-resource-config output (a JSON object)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Document, A::Error> {
+                let mut doc = Document::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "configSnapshotId" => doc.config_snapshot_id = map.next_value()?,
+                        "configurationItems" => doc.configuration_items = map.next_value()?,
+                        "baseConfigurationItems" => doc.base_items = map.next_value()?,
+                        "configurationItem" => doc.configuration_item = map.next_value()?,
+                        "Results" => doc.results = map.next_value()?,
+                        _ => {
+                            doc.other_keys += 1;
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(doc)
+            }
+        }
+        d.deserialize_map(Visitor)
+    }
+}
+
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_string(),
+        None => message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use flate2::Compression;
+    use flate2::write::GzEncoder;
+
+    use super::*;
+
+    const SNAPSHOT: &str = r#"{"fileVersion":"1.0","configSnapshotId":"0d2c0c3a-1111-4a4a-9b9b-123456789abc",
+      "configurationItems":[{"awsAccountId":"123456789012","resourceType":"AWS::S3::Bucket","resourceId":"b","ARN":"arn:aws:s3:::b","awsRegion":"us-east-1","configurationStateId":1741083322514,"configuration":{"name":"b"}}]}"#;
+
+    #[test]
+    fn snapshot_plain_and_gzip() {
+        let path =
+            Path::new("123456789012_Config_us-east-1_ConfigSnapshot_20250304T101522Z_x.json.gz");
+        let plain = parse(SNAPSHOT.as_bytes(), path).unwrap().unwrap();
+        assert_eq!(plain.kind, InputKind::Snapshot);
+        assert_eq!(
+            plain.named_scope,
+            Some(("123456789012".into(), "us-east-1".into()))
+        );
+        let mut gz = GzEncoder::new(Vec::new(), Compression::default());
+        gz.write_all(SNAPSHOT.as_bytes()).unwrap();
+        let gz = gz.finish().unwrap();
+        let zipped = parse(&gz, path).unwrap().unwrap();
+        assert_eq!(zipped.items.len(), 1);
+        assert_eq!(zipped.items[0].arn.as_deref(), Some("arn:aws:s3:::b"));
+        let err = parse(&gz[..gz.len() / 2], path).unwrap_err();
+        assert!(err.message.starts_with("cannot decompress"), "{err}");
+    }
+
+    #[test]
+    fn select_output_items_are_json_strings() {
+        let text = r#"{"Results":["{\"resourceId\":\"AIDA1\",\"resourceType\":\"AWS::IAM::User\",\"accountId\":\"123456789012\",\"arn\":\"arn:aws:iam::123456789012:user/a\",\"tags\":[{\"key\":\"k\",\"value\":\"v\"}]}"],"QueryInfo":{"SelectFields":[]}}"#;
+        let data = parse(text.as_bytes(), Path::new("select.json"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(data.kind, InputKind::Select);
+        assert_eq!(
+            data.items[0].aws_account_id.as_deref(),
+            Some("123456789012")
+        );
+        let bad = r#"{"Results":["{\"resourceId\":\"x\"}","{\"resourceType\": 5}"]}"#;
+        let err = parse(bad.as_bytes(), Path::new("select.json")).unwrap_err();
+        assert_eq!(
+            err.path.as_deref(),
+            Some("Results[1].resourceType"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn errors_name_file_line_and_path() {
+        let text = SNAPSHOT.replace("\"resourceId\":\"b\"", "\"resourceId\":7");
+        let err = parse(text.as_bytes(), Path::new("snap.json")).unwrap_err();
+        assert_eq!(
+            err.path.as_deref(),
+            Some("configurationItems[0].resourceId")
+        );
+        assert_eq!(err.line, Some(2));
+        let shown = err.to_string();
+        assert!(shown.starts_with("`snap.json`: line 2, column"), "{shown}");
+        let err = parse(b"[1,2]", Path::new("list.json")).unwrap_err();
+        assert!(err.message.contains("AWS Config snapshot"), "{err}");
+        let err = parse(b"{\"foo\": 1}", Path::new("other.json")).unwrap_err();
+        assert!(err.message.starts_with("not AWS Config data"), "{err}");
+        assert!(
+            parse(b"{}", Path::new("ConfigWritabilityCheckFile"))
+                .unwrap()
+                .is_none()
+        );
+        let err = parse(&SNAPSHOT.as_bytes()[..40], Path::new("cut.json")).unwrap_err();
+        assert!(err.message.contains("EOF"), "{err}");
+    }
+
+    #[test]
+    fn history_files_are_not_snapshots() {
+        let text = SNAPSHOT.replace(
+            "\"configSnapshotId\":\"0d2c0c3a-1111-4a4a-9b9b-123456789abc\",",
+            "",
+        );
+        let path = Path::new(
+            "123456789012_Config_eu-west-1_ConfigHistory_AWS::S3::Bucket_20250304T101522Z_20250304T161522Z_1.json.gz",
+        );
+        let data = parse(text.as_bytes(), path).unwrap().unwrap();
+        assert_eq!(data.kind, InputKind::History);
+        assert_eq!(data.named_scope.unwrap().1, "eu-west-1");
+    }
+}
