@@ -119,12 +119,13 @@ read -r Q_EVENTS Q_BYTES < <(counts "${QUARTER[@]}")
 read -r JQ_EVENTS JQ_BYTES < <(counts "${JQ_SET[@]}")
 DISK=$(du -cb "${FILES[@]}" | tail -n 1 | cut -f1)
 
-# measure NAME CMD... : GNU time of CMD -> "$TMP/NAME" ("seconds kib"). Exit 1 (hits) is fine.
+# measure NAME CMD... : GNU time of CMD -> "$TMP/NAME" ("seconds kib user sys"). Exit 1 (hits)
+# is fine.
 measure() {
     local name=$1
     shift
     local status=0
-    /usr/bin/time -f '%e %M' -o "$TMP/$name" "$@" >/dev/null 2>"$TMP/$name.err" || status=$?
+    /usr/bin/time -f '%e %M %U %S' -o "$TMP/$name" "$@" >/dev/null 2>"$TMP/$name.err" || status=$?
     if [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; then
         echo "error: $name exited with $status:" >&2
         cat "$TMP/$name.err" >&2
@@ -144,26 +145,51 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 row() { # LABEL FILE CORES EVENTS BYTES
     # GNU time writes "Command exited with non-zero status 1" first when there are hits.
-    read -r secs kib < <(tail -n 1 "$TMP/$2")
-    python3 - "$1" "$secs" "$kib" "$3" "$4" "$5" "$(cut -d' ' -f1 "$TMP/gzip")" "$BYTES" <<'PY'
+    python3 - "$1" "$(tail -n 1 "$TMP/$2")" "$3" "$4" "$5" "$(tail -n 1 "$TMP/gzip")" "$BYTES" <<'PY'
 import sys
-label, secs, kib, cores, events, nbytes, gzip_secs, gzip_bytes = sys.argv[1:]
-secs = max(float(secs), 0.01); cores = float(cores)
+label, mine, cores, events, nbytes, gzip, gzip_bytes = sys.argv[1:]
+secs, kib, user, sys_ = (float(x) for x in mine.split())
+g_secs, _, g_user, g_sys = (float(x) for x in gzip.split())
+secs = max(secs, 0.01); cpu = max(user + sys_, 0.01); cores = float(cores)
 mbs = int(nbytes) / 1e6 / secs
-gzip_mbs = int(gzip_bytes) / 1e6 / max(float(gzip_secs), 0.01)
-print("| %s | %s | %.2f | %.0f | %.0f | %.0f | %.0f | %.0f | %.2fx |" % (
-    label, sys.argv[4], secs, mbs, mbs / cores, int(events) / secs, int(events) / secs / cores,
-    int(kib) / 1024, mbs / gzip_mbs))
+cpu_mbs = int(nbytes) / 1e6 / cpu
+gzip_mbs = int(gzip_bytes) / 1e6 / max(g_secs, 0.01)
+gzip_cpu_mbs = int(gzip_bytes) / 1e6 / max(g_user + g_sys, 0.01)
+print("| %s | %s | %.2f | %.2f | %.0f | %.0f | %.0f | %.0f | %.0f | %.2fx | %.2fx |" % (
+    label, cores_label if (cores_label := sys.argv[3]) else cores, secs, cpu, mbs, cpu_mbs,
+    int(events) / secs, int(events) / cpu, kib / 1024, mbs / gzip_mbs, cpu_mbs / gzip_cpu_mbs))
 PY
 }
 
 echo
 echo "Data: $NFILES files, $(python3 -c "print(round($BYTES/1e9,2))") GB uncompressed, $(python3 -c "print(round($DISK/1e6))") MB gzip'd, $EVENTS events; $(nproc) cores; load average before $LOAD_BEFORE, after $LOAD_AFTER."
 echo
-echo "| command | cores | wall s | MB/s | MB/s per core | events/s | events/s per core | peak RSS MB | vs gzip -dc |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "Per core = per CPU second (user + sys), the steadier figure on a shared machine; wall"
+echo "MB/s is what a user waits for. gzip -dc is single-threaded; the jq pipeline runs gzip and"
+echo "jq side by side, so its CPU time includes both."
+echo
+echo "| command | threads | wall s | CPU s | MB/s (wall) | MB/s per core | events/s (wall) | events/s per core | peak RSS MB | vs gzip -dc (wall) | vs gzip -dc (per core) |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 row "gzip -dc" gzip 1 "$EVENTS" "$BYTES"
 row "phiguard trail scan (all rules)" phiguard "$(nproc)" "$EVENTS" "$BYTES"
 row "phiguard trail scan, RAYON_NUM_THREADS=1" phiguard1 1 "$EVENTS" "$BYTES"
 row "phiguard trail scan, 1/4 of the files" phiguard_q "$(nproc)" "$Q_EVENTS" "$Q_BYTES"
 row "gzip -dc \\| jq (1 filter, $JQ_N files)" jq 1 "$JQ_EVENTS" "$JQ_BYTES"
+
+# The goals, from the same run. "Per core" divides by CPU seconds (user + sys): phiguard's own,
+# gzip's, and for jq the whole pipeline's (gzip -dc | jq).
+NCORES=$(nproc)
+python3 - "$(tail -n 1 "$TMP/phiguard")" "$(tail -n 1 "$TMP/gzip")" "$(tail -n 1 "$TMP/jq")" \
+    "$BYTES" "$JQ_BYTES" "$NCORES" <<'PY'
+import sys
+def parse(line):
+    secs, _, user, sys_ = (float(x) for x in line.split())
+    return max(secs, 0.01), max(user + sys_, 0.01)
+(p_wall, p_cpu), (g_wall, g_cpu), (j_wall, j_cpu) = map(parse, sys.argv[1:4])
+nbytes, jq_bytes, cores = int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+print()
+print("phiguard vs gzip -dc: %.2fx wall (phiguard on %d threads), %.2fx per core" % (
+    g_wall / p_wall, cores, g_cpu / p_cpu))
+print("phiguard vs gzip -dc | jq: %.1fx per core (CPU), %.1fx wall per core" % (
+    (nbytes / p_cpu) / (jq_bytes / j_cpu), (nbytes / p_wall / cores) / (jq_bytes / j_wall)))
+PY

@@ -1,5 +1,6 @@
 //! CloudTrail record parsing: bytes → `phiguard_trail::reader::load_bytes` (gzip detected
-//! by its magic bytes, size cap) → `parse_records` (envelope, array or NDJSON; fast path
+//! by its magic bytes, size cap; `load_reader`, the streaming entry point, must agree) →
+//! `parse_records` (envelope, array or NDJSON; fast path
 //! and the recovering path) → every built-in rule. Nothing may panic; record errors must
 //! point inside the buffer.
 #![no_main]
@@ -30,6 +31,9 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     let buf = buffer.bytes();
+    let mut streamed = reader::Buffer::new();
+    assert!(reader::load_reader(data, 1 << 20, &mut streamed).is_ok());
+    assert_eq!(streamed.bytes(), buf);
     let rules = rules();
     let mut events = 0u64;
     let errors = reader::parse_records(buf, |event| {

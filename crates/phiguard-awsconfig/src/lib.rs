@@ -184,64 +184,120 @@ pub fn import(paths: &[PathBuf], now: Timestamp) -> Result<Import, ImportError> 
             errors,
         });
     }
-    let mut data = Vec::new();
+    // Each file is normalised as soon as it is read, so only one file's raw JSON is held at
+    // a time.
+    let mut prepared = Vec::new();
     for path in &found {
-        match read::read_file(path) {
-            Ok(Some(file)) => data.push(file),
+        let named = read::scope_from_name(path);
+        let mut cis = Vec::new();
+        let mut skipped = 0;
+        let read = read::read_file_with(path, &mut |raw| match normalise(raw, named.as_ref()) {
+            Some(ci) => cis.push(ci),
+            None => skipped += 1,
+        });
+        match read {
+            Ok(Some(head)) => prepared.push(finish(
+                FileSummary {
+                    name: head.name,
+                    kind: head.kind,
+                    items: head.items,
+                },
+                head.named_scope,
+                cis,
+                skipped,
+            )),
             Ok(None) => {}
             Err(e) => errors.push(*e),
         }
     }
-    if data.is_empty() {
+    if prepared.is_empty() {
         return Err(ImportError::AllFailed { errors });
     }
-    Ok(build(data, errors, now))
+    Ok(assemble(prepared, errors, now))
+}
+
+/// One file's items, normalised.
+#[derive(Debug)]
+struct Prepared {
+    summary: FileSummary,
+    kind: InputKind,
+    scope: Option<Scope>,
+    time: i64,
+    cis: Vec<Ci>,
+    skipped: usize,
+}
+
+/// Normalises one file's items (and drops the configuration of types no control reads).
+fn prepare(file: read::FileData) -> Prepared {
+    let summary = FileSummary {
+        name: file.name,
+        kind: file.kind,
+        items: file.items.len(),
+    };
+    let mut skipped = 0;
+    let mut cis = Vec::with_capacity(file.items.len());
+    for raw in file.items {
+        match normalise(raw, file.named_scope.as_ref()) {
+            Some(ci) => cis.push(ci),
+            None => skipped += 1,
+        }
+    }
+    finish(summary, file.named_scope, cis, skipped)
+}
+
+/// A file's normalised items with the account and region it describes and its time.
+fn finish(
+    summary: FileSummary,
+    named_scope: Option<Scope>,
+    cis: Vec<Ci>,
+    skipped: usize,
+) -> Prepared {
+    let scope = named_scope.or_else(|| {
+        let regional: BTreeSet<Scope> = cis
+            .iter()
+            .filter(|ci| ci.region != GLOBAL)
+            .map(|ci| (ci.account.clone(), ci.region.clone()))
+            .collect();
+        (regional.len() == 1)
+            .then(|| regional.into_iter().next())
+            .flatten()
+    });
+    let time = cis.iter().map(|ci| ci.state_id).max().unwrap_or(i64::MIN);
+    Prepared {
+        kind: summary.kind,
+        summary,
+        scope,
+        time,
+        cis,
+        skipped,
+    }
 }
 
 /// Builds the inventory from files already parsed (the testable core of [`import`]).
 pub fn build(data: Vec<read::FileData>, errors: Vec<FileError>, now: Timestamp) -> Import {
+    assemble(data.into_iter().map(prepare).collect(), errors, now)
+}
+
+/// Builds the inventory from prepared files.
+fn assemble(prepared: Vec<Prepared>, errors: Vec<FileError>, now: Timestamp) -> Import {
     let mut warnings = Vec::new();
-    let mut files = Vec::new();
     // Which kinds of input each account × region has.
     let mut scopes: BTreeMap<Scope, BTreeSet<InputKind>> = BTreeMap::new();
     let mut present: HashSet<(String, String, String)> = HashSet::new();
     // Keyed (account, region, type, id): iteration order is the inventory's order.
     let mut latest: BTreeMap<(String, String, String, String), Ci> = BTreeMap::new();
-    let mut skipped = 0usize;
-    // Normalise every file's items first: which snapshot is the newest of its account and
-    // region decides what the others contribute.
-    let mut normalised = Vec::new();
-    for file in data {
-        files.push(FileSummary {
-            name: file.name.clone(),
-            kind: file.kind,
-            items: file.items.len(),
-        });
-        let mut cis = Vec::with_capacity(file.items.len());
-        for raw in file.items {
-            match normalise(raw, file.named_scope.as_ref()) {
-                Some(ci) => cis.push(ci),
-                None => skipped += 1,
-            }
-        }
-        let scope = file.named_scope.clone().or_else(|| {
-            let regional: BTreeSet<Scope> = cis
-                .iter()
-                .filter(|ci| ci.region != GLOBAL)
-                .map(|ci| (ci.account.clone(), ci.region.clone()))
-                .collect();
-            (regional.len() == 1)
-                .then(|| regional.into_iter().next())
-                .flatten()
-        });
-        let time = cis.iter().map(|ci| ci.state_id).max().unwrap_or(i64::MIN);
-        normalised.push((file.name, file.kind, scope, time, cis));
+    let skipped: usize = prepared.iter().map(|p| p.skipped).sum();
+    let mut files = Vec::with_capacity(prepared.len());
+    let mut normalised = Vec::with_capacity(prepared.len());
+    for p in prepared {
+        files.push(p.summary);
+        normalised.push((p.kind, p.scope, p.time, p.cis));
     }
     // A snapshot describes everything current: an older snapshot of the same account and
     // region would resurrect deleted resources, so only the newest counts, and history or
     // select items count only when they are newer than it.
     let mut newest: HashMap<Scope, (i64, usize)> = HashMap::new();
-    for (i, (_, kind, scope, time, _)) in normalised.iter().enumerate() {
+    for (i, (kind, scope, time, _)) in normalised.iter().enumerate() {
         if let (InputKind::Snapshot, Some(scope)) = (kind, scope) {
             let entry = newest.entry(scope.clone()).or_insert((*time, i));
             if *time > entry.0 {
@@ -249,9 +305,31 @@ pub fn build(data: Vec<read::FileData>, errors: Vec<FileError>, now: Timestamp) 
             }
         }
     }
+    // Global items (IAM, CloudFront) appear in every region's snapshot: of one account and
+    // type, only those of the newest snapshot holding any count, for the same reason.
+    let kept = |i: usize, scope: &Option<Scope>| {
+        scope
+            .as_ref()
+            .and_then(|s| newest.get(s))
+            .is_some_and(|(_, keep)| *keep == i)
+    };
+    let mut global_from: HashMap<(String, String), (i64, usize)> = HashMap::new();
+    for (i, (kind, scope, time, cis)) in normalised.iter().enumerate() {
+        if *kind != InputKind::Snapshot || (scope.is_some() && !kept(i, scope)) {
+            continue;
+        }
+        for ci in cis.iter().filter(|ci| ci.region == GLOBAL) {
+            let entry = global_from
+                .entry((ci.account.clone(), ci.resource_type.clone()))
+                .or_insert((*time, i));
+            if *time > entry.0 {
+                *entry = (*time, i);
+            }
+        }
+    }
     let mut older: BTreeMap<Scope, usize> = BTreeMap::new();
     let mut stale = 0usize;
-    for (i, (_, kind, scope, _, cis)) in normalised.into_iter().enumerate() {
+    for (i, (kind, scope, _, cis)) in normalised.into_iter().enumerate() {
         let snapshot_time = scope.as_ref().and_then(|s| newest.get(s));
         if kind == InputKind::Snapshot
             && let (Some(scope), Some((_, keep))) = (&scope, snapshot_time)
@@ -269,6 +347,14 @@ pub fn build(data: Vec<read::FileData>, errors: Vec<FileError>, now: Timestamp) 
                 && ci.state_id <= *time
             {
                 stale += 1;
+                continue;
+            }
+            if kind == InputKind::Snapshot
+                && ci.region == GLOBAL
+                && global_from
+                    .get(&(ci.account.clone(), ci.resource_type.clone()))
+                    .is_some_and(|(_, from)| *from != i)
+            {
                 continue;
             }
             if ci.region != GLOBAL {
@@ -315,7 +401,7 @@ pub fn build(data: Vec<read::FileData>, errors: Vec<FileError>, now: Timestamp) 
     }
     if skipped > 0 {
         warnings.push(format!(
-            "{skipped} configuration item(s) without a resource type, resource id or account id were skipped"
+            "{skipped} configuration item(s) without a resource type, resource id, account id or region were skipped (a select-resource-config query must select them)"
         ));
     }
     let cis: Vec<Ci> = latest.into_values().collect();
@@ -757,7 +843,8 @@ fn global_why(
     }
 }
 
-/// Turns a raw item into a [`Ci`]; `None` when it lacks a type, an id or an account.
+/// Turns a raw item into a [`Ci`]; `None` when it lacks a type, an id, an account or (for a
+/// regional type) a region.
 fn normalise(raw: read::RawItem, scope: Option<&Scope>) -> Option<Ci> {
     let resource_type = raw.resource_type.filter(|t| !t.is_empty())?;
     let arn = raw.arn.filter(|a| !a.is_empty());
@@ -809,6 +896,15 @@ fn normalise(raw: read::RawItem, scope: Option<&Scope>) -> Option<Ci> {
             json::tags_into(json::get(&entry, "tags"), &mut tags);
         }
     }
+    // Types no control reads keep only their identity and tags: their configuration (an SSM
+    // inventory item lists every installed package) is dropped at once.
+    let used = MAPPED.iter().any(|(t, _)| *t == resource_type)
+        || JOINED.iter().any(|(t, _)| *t == resource_type);
+    let (cfg, sup) = if used {
+        (cfg, sup)
+    } else {
+        (Value::Null, Value::Null)
+    };
     Some(Ci {
         account,
         region,

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use flate2::read::MultiGzDecoder;
 use serde::Deserialize;
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 /// The first bytes of every gzip stream.
@@ -210,8 +211,48 @@ pub fn read_file(path: &Path) -> Result<Option<FileData>, Box<FileError>> {
     parse(&bytes, path)
 }
 
+/// Reads one file, handing each item to `sink` as soon as it is parsed (so that a large
+/// snapshot is never held as JSON values all at once). On error, items already handed over
+/// belong to a file that failed: the caller discards them.
+pub fn read_file_with(
+    path: &Path,
+    sink: &mut dyn FnMut(RawItem),
+) -> Result<Option<FileHead>, Box<FileError>> {
+    let bytes = std::fs::read(path).map_err(|e| Box::new(io_error(path, &e)))?;
+    parse_with(&bytes, path, sink)
+}
+
 /// Parses one file's bytes (gzip-compressed or plain).
 pub fn parse(bytes: &[u8], path: &Path) -> Result<Option<FileData>, Box<FileError>> {
+    let mut items = Vec::new();
+    let head = parse_with(bytes, path, &mut |item| items.push(item))?;
+    Ok(head.map(|h| FileData {
+        name: h.name,
+        kind: h.kind,
+        named_scope: h.named_scope,
+        items,
+    }))
+}
+
+/// A file's description, its items having gone to a sink.
+#[derive(Debug)]
+pub struct FileHead {
+    /// The file as named.
+    pub name: String,
+    /// What kind of document it is.
+    pub kind: InputKind,
+    /// Account and region from an AWS Config file name, when it follows Config's pattern.
+    pub named_scope: Option<(String, String)>,
+    /// How many items it held.
+    pub items: usize,
+}
+
+/// Parses one file's bytes, handing each item to `sink`.
+pub fn parse_with(
+    bytes: &[u8],
+    path: &Path,
+    sink: &mut dyn FnMut(RawItem),
+) -> Result<Option<FileHead>, Box<FileError>> {
     let name = path.display().to_string();
     let named_scope = scope_from_name(path);
     let fail = |message: String| {
@@ -235,14 +276,21 @@ pub fn parse(bytes: &[u8], path: &Path) -> Result<Option<FileData>, Box<FileErro
     } else {
         bytes
     };
-    let document: Document = match serde_json::from_slice(bytes) {
-        Ok(d) => d,
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let parsed = DocSeed { sink: &mut *sink }
+        .deserialize(&mut de)
+        .and_then(|head| de.end().map(|()| head));
+    let head = match parsed {
+        Ok(head) => head,
         Err(error) => {
-            let mut de = serde_json::Deserializer::from_slice(bytes);
-            let at = match serde_path_to_error::deserialize::<_, Document>(&mut de) {
-                Err(e) => Some(e.path().to_string()),
-                Ok(_) => None,
-            };
+            // Parse again, tracking the path, only to say where the error is.
+            let mut track = serde_path_to_error::Track::new();
+            let mut again = serde_json::Deserializer::from_slice(bytes);
+            let mut ignore = |_: RawItem| {};
+            let tracked = DocSeed { sink: &mut ignore }.deserialize(
+                serde_path_to_error::Deserializer::new(&mut again, &mut track),
+            );
+            let at = tracked.is_err().then(|| track.path().to_string());
             return Err(Box::new(FileError {
                 line: Some(error.line()),
                 column: Some(error.column()),
@@ -253,12 +301,11 @@ pub fn parse(bytes: &[u8], path: &Path) -> Result<Option<FileData>, Box<FileErro
         }
     };
     let lower = name.to_ascii_lowercase();
-    if let Some(results) = document.results {
-        let mut items = Vec::with_capacity(results.len());
+    if let Some(results) = head.results {
         for (i, text) in results.iter().enumerate() {
             let mut de = serde_json::Deserializer::from_str(text);
             match serde_path_to_error::deserialize::<_, RawItem>(&mut de) {
-                Ok(item) => items.push(item),
+                Ok(item) => sink(item),
                 Err(e) => {
                     let inner = e.path().to_string();
                     let path = if inner.is_empty() || inner == "." {
@@ -281,30 +328,28 @@ pub fn parse(bytes: &[u8], path: &Path) -> Result<Option<FileData>, Box<FileErro
                 }
             }
         }
-        return Ok(Some(FileData {
+        return Ok(Some(FileHead {
             name,
             kind: InputKind::Select,
             named_scope,
-            items,
+            items: results.len(),
         }));
     }
-    let single = document.configuration_item.map(|i| vec![*i]);
-    let (items, kind) = match (document.configuration_items, document.base_items, single) {
-        (Some(items), _, _) => {
-            let snapshot = document.config_snapshot_id.is_some()
+    let kind = match head.items_from {
+        Some(ItemsFrom::List) => {
+            let snapshot = head.config_snapshot_id
                 || lower.contains("configsnapshot")
                 || lower.contains("config_snapshot");
-            let kind = if snapshot {
+            if snapshot {
                 InputKind::Snapshot
             } else {
                 InputKind::History
-            };
-            (items, kind)
+            }
         }
-        (None, Some(items), _) => (items, InputKind::Select),
-        (None, None, Some(items)) => (items, InputKind::History),
-        (None, None, None) if document.other_keys == 0 => return Ok(None),
-        (None, None, None) => {
+        Some(ItemsFrom::Base) => InputKind::Select,
+        Some(ItemsFrom::Single) => InputKind::History,
+        None if head.other_keys == 0 => return Ok(None),
+        None => {
             return Err(fail(
                 "not AWS Config data: expected `configurationItems` (a snapshot or history \
                  file) or `Results` (select-resource-config output)"
@@ -312,57 +357,134 @@ pub fn parse(bytes: &[u8], path: &Path) -> Result<Option<FileData>, Box<FileErro
             ));
         }
     };
-    Ok(Some(FileData {
+    Ok(Some(FileHead {
         name,
         kind,
         named_scope,
-        items,
+        items: head.count,
     }))
 }
 
-/// The envelopes: file (`fileVersion`, `configSnapshotId`, `configurationItems`), API history
-/// output (`configurationItems`), `batch-get-resource-config` (`baseConfigurationItems`), an
-/// oversized change notification (`configurationItem`) and select output (`Results`).
+/// Where a document's items were.
+#[derive(Debug, Clone, Copy)]
+enum ItemsFrom {
+    /// `configurationItems` (file, API history output).
+    List,
+    /// `baseConfigurationItems` (`batch-get-resource-config`).
+    Base,
+    /// `configurationItem` (an oversized change notification).
+    Single,
+}
+
+/// What a document holds besides its items.
 #[derive(Debug, Default)]
-struct Document {
-    config_snapshot_id: Option<String>,
-    configuration_items: Option<Vec<RawItem>>,
-    base_items: Option<Vec<RawItem>>,
-    configuration_item: Option<Box<RawItem>>,
+struct Head {
+    config_snapshot_id: bool,
+    items_from: Option<ItemsFrom>,
+    count: usize,
     results: Option<Vec<String>>,
     other_keys: usize,
 }
 
-impl<'de> Deserialize<'de> for Document {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Document;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an AWS Config snapshot, history file or select-resource-config output (a JSON object)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Document, A::Error> {
-                let mut doc = Document::default();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "configSnapshotId" => doc.config_snapshot_id = map.next_value()?,
-                        "configurationItems" => doc.configuration_items = map.next_value()?,
-                        "baseConfigurationItems" => doc.base_items = map.next_value()?,
-                        "configurationItem" => doc.configuration_item = map.next_value()?,
-                        "Results" => doc.results = map.next_value()?,
-                        _ => {
-                            doc.other_keys += 1;
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
+/// The envelopes: file (`fileVersion`, `configSnapshotId`, `configurationItems`), API history
+/// output (`configurationItems`), `batch-get-resource-config` (`baseConfigurationItems`), an
+/// oversized change notification (`configurationItem`) and select output (`Results`). Items go
+/// to the sink one by one.
+struct DocSeed<'s> {
+    sink: &'s mut dyn FnMut(RawItem),
+}
+
+impl<'de> DeserializeSeed<'de> for DocSeed<'_> {
+    type Value = Head;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Head, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DocSeed<'_> {
+    type Value = Head;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            "an AWS Config snapshot, history file or select-resource-config output (a JSON object)",
+        )
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Head, A::Error> {
+        let mut head = Head::default();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "configSnapshotId" => {
+                    head.config_snapshot_id = map.next_value::<Option<String>>()?.is_some();
+                }
+                "configurationItems" | "baseConfigurationItems" => {
+                    head.count += map.next_value_seed(Items {
+                        sink: &mut *self.sink,
+                    })?;
+                    head.items_from = Some(if key == "configurationItems" {
+                        ItemsFrom::List
+                    } else {
+                        ItemsFrom::Base
+                    });
+                }
+                "configurationItem" => {
+                    if let Some(item) = map.next_value::<Option<RawItem>>()? {
+                        (self.sink)(item);
+                        head.count += 1;
+                        head.items_from = Some(ItemsFrom::Single);
                     }
                 }
-                Ok(doc)
+                "Results" => head.results = map.next_value()?,
+                _ => {
+                    head.other_keys += 1;
+                    map.next_value::<IgnoredAny>()?;
+                }
             }
         }
-        d.deserialize_map(Visitor)
+        Ok(head)
+    }
+}
+
+/// A list of items (or `null`), each handed to the sink.
+struct Items<'s> {
+    sink: &'s mut dyn FnMut(RawItem),
+}
+
+impl<'de> DeserializeSeed<'de> for Items<'_> {
+    type Value = usize;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
+        d.deserialize_option(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Items<'_> {
+    type Value = usize;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a list of configuration items")
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<usize, E> {
+        Ok(0)
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<usize, E> {
+        Ok(0)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
+        d.deserialize_seq(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
+        let mut n = 0;
+        while let Some(item) = seq.next_element::<RawItem>()? {
+            (self.sink)(item);
+            n += 1;
+        }
+        Ok(n)
     }
 }
 

@@ -639,3 +639,58 @@ fn the_recorder_decides_what_zero_items_mean() {
     };
     assert!(r.recording && !r.all_supported);
 }
+
+#[test]
+fn select_items_without_identity_are_skipped_and_said() {
+    let text = serde_json::json!({"Results": [
+        serde_json::json!({"resourceType": "AWS::KMS::Key", "resourceId": "k", "accountId": "123456789012"}).to_string(),
+        serde_json::json!({"resourceId": "x"}).to_string(),
+    ]})
+    .to_string();
+    let path = Path::new("select.json");
+    let data = phiguard_awsconfig::read::parse(text.as_bytes(), path)
+        .unwrap()
+        .unwrap();
+    let import = phiguard_awsconfig::build(vec![data], vec![], now());
+    assert!(import.inventory.resources.is_empty());
+    assert!(
+        import.warnings[0].starts_with("2 configuration item(s) without a resource type"),
+        "{:?}",
+        import.warnings
+    );
+}
+
+#[test]
+fn iam_items_come_from_the_newest_snapshot_holding_them() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("awsconfig-global");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let user = |name: &str, state: i64| {
+        serde_json::json!({
+            "awsAccountId": "123456789012", "resourceType": "AWS::IAM::User",
+            "resourceId": format!("AIDA{name}"), "resourceName": name, "awsRegion": "global",
+            "ARN": format!("arn:aws:iam::123456789012:user/{name}"),
+            "configurationStateId": state, "configurationItemStatus": "OK",
+            "configuration": {"userName": name},
+        })
+    };
+    let write = |region: &str, items: Vec<serde_json::Value>| {
+        let doc = serde_json::json!({
+            "fileVersion": "1.0", "configSnapshotId": region, "configurationItems": items,
+        });
+        let name =
+            format!("123456789012_Config_{region}_ConfigSnapshot_20260114T060000Z_{region}.json");
+        std::fs::write(dir.join(name), doc.to_string()).unwrap();
+    };
+    // eu-west-1's snapshot is older and still lists `departed`, deleted since.
+    write("eu-west-1", vec![user("alice", 100), user("departed", 100)]);
+    write("us-east-1", vec![user("alice", 200)]);
+    let import = import(std::slice::from_ref(&dir), now()).unwrap();
+    let arns: Vec<&str> = import
+        .inventory
+        .resources
+        .iter()
+        .map(|r| r.arn.as_str())
+        .collect();
+    assert_eq!(arns, ["arn:aws:iam::123456789012:user/alice"]);
+}

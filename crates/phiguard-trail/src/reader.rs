@@ -13,7 +13,9 @@
 //! syntax error ends the file (for NDJSON, parsing resumes at the next line). Offsets are
 //! byte offsets in the decompressed content.
 //!
-//! `s3://` inputs are not read here: they need the AWS SDK and come with live collection.
+//! `s3://` inputs are not listed or fetched here (that needs the AWS SDK): a caller that has
+//! the objects' bodies as streams hands them to [`crate::scan::scan_readers`] (or
+//! [`crate::scan::Input::reader`]), which reads each with [`load_reader`].
 
 use std::borrow::Cow;
 use std::fmt;
@@ -373,8 +375,8 @@ pub fn load(path: &Path, max_size: u64, buf: &mut Buffer) -> Result<u64, ParseEr
     Ok(disk_size)
 }
 
-/// Compressed bytes read at a time. Large: each inflate call then produces megabytes, and
-/// the 32 KiB window copy zlib makes per call (and the read calls) become negligible.
+/// Compressed bytes read at a time: few read calls, and each inflate call produces
+/// megabytes of output (zlib copies up to 32 KiB into its window per call).
 const GZIP_INPUT_CHUNK: usize = 1 << 20;
 
 fn gunzip(input: impl Read, max_size: u64, hint: u64, buf: &mut Buffer) -> Result<(), ParseError> {

@@ -68,7 +68,7 @@ fn tmp(name: &str) -> PathBuf {
 
 /// Imports the AWS Config fixture into `dir/old.json`, and writes `dir/new.json`: the same
 /// account a week later (versioning suspended on the PHI bucket, KMS rotation turned on, the
-/// unencrypted volume gone, a new public bucket).
+/// unencrypted volume gone, a new public bucket, DynamoDB no longer readable).
 fn inventories(dir: &Path) {
     let snapshots = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../phiguard-awsconfig/tests/fixtures/snapshots");
@@ -91,6 +91,13 @@ fn inventories(dir: &Path) {
     let mut inv: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("old.json")).unwrap()).unwrap();
     inv["generated_at"] = json!("2026-01-21T06:00:00Z");
+    // DynamoDB in us-east-1 was denied the second time.
+    for c in inv["coverage"].as_array_mut().unwrap() {
+        if c["source"] == "dynamodb_tables" && c["region"] == "us-east-1" {
+            *c = json!({"account": "123456789012", "region": "us-east-1",
+                "source": "dynamodb_tables", "state": "denied", "code": "AccessDeniedException"});
+        }
+    }
     let resources = inv["resources"].as_array_mut().unwrap();
     resources
         .retain(|r| r["arn"] != "arn:aws:ec2:us-east-1:123456789012:volume/vol-0a1b2c3d4e5f60718");
@@ -157,6 +164,11 @@ fn inventories_as_json() {
     assert_eq!(diff["summary"]["resources_added"], 1);
     assert_eq!(diff["summary"]["resources_removed"], 1);
     assert_eq!(diff["summary"]["resources_changed"], 2);
+    assert_eq!(diff["summary"]["coverage_changed"], 1);
+    assert_eq!(
+        diff["coverage"][0]["new"],
+        "access denied (AccessDeniedException)"
+    );
     let changed = &diff["resources"]["changed"];
     let bucket = changed
         .as_array()

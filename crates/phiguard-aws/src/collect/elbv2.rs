@@ -161,11 +161,9 @@ mod tests {
                     .status_code(
                         aws_sdk_elasticloadbalancingv2::types::RedirectActionStatusCodeEnum::Http301,
                     )
-                    .build()
-                    .unwrap(),
+                    .build(),
             )
             .build()
-            .unwrap()
     }
 
     #[test]
@@ -175,8 +173,7 @@ mod tests {
         let forward = Action::builder()
             .r#type(ActionTypeEnum::Forward)
             .target_group_arn("arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/t/1")
-            .build()
-            .unwrap();
+            .build();
         assert!(!redirects_to_https(&[forward]));
         assert!(!redirects_to_https(&[]));
     }

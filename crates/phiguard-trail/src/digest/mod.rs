@@ -26,8 +26,11 @@
 //!    verified gets [`Problem::UnverifiedDigest`]. Log files present in the folder that no
 //!    digest lists are [`Problem::Unlisted`].
 //!
-//! Fetching public keys with `ListPublicKeys` needs the AWS SDK and is out of scope here: save
-//! `aws cloudtrail list-public-keys` output and load it with [`PublicKeys::from_json`].
+//! Sources: [`validate`] reads a folder; [`validate_source`] reads any [`ObjectSource`] (list
+//! keys, open one, and the newest digest's signature, which an S3 source takes from the
+//! object metadata instead of a sidecar). Keys: [`PublicKeys`] from saved
+//! `aws cloudtrail list-public-keys` output ([`PublicKeys::from_json`]) or built key by key
+//! ([`PublicKeys::insert_der`], e.g. from `ListPublicKeys` called with the AWS SDK).
 
 mod format;
 mod keys;

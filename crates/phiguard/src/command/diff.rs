@@ -1,6 +1,6 @@
 //! `phiguard diff OLD NEW`: what changed between two inventories (resources added, removed,
-//! changed, field by field) and which results changed status, each inventory evaluated with the
-//! whole catalogue and default settings. With `--reports`, OLD and NEW are JSON v1 reports and
+//! changed, field by field; coverage entries whose state changed) and which results changed
+//! status, each inventory evaluated with the whole catalogue and default settings. With `--reports`, OLD and NEW are JSON v1 reports and
 //! only their results are compared.
 //!
 //! Exit codes: 0 when no new failure appeared, 1 when at least one result is `fail` in NEW that
@@ -72,6 +72,9 @@ pub struct Diff {
     /// Resource changes (inventories only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resources: Option<ResourceChanges>,
+    /// Coverage entries whose state changed (inventories only): why results turned `error`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<Vec<CoverageChange>>,
     /// Results whose status changed, appeared or disappeared.
     pub results: Vec<ResultChange>,
     /// Counts.
@@ -132,6 +135,21 @@ pub struct FieldChange {
     pub new: Value,
 }
 
+/// A data source whose collection state differs.
+#[derive(Debug, Serialize)]
+pub struct CoverageChange {
+    /// Account.
+    pub account: String,
+    /// Region or `global`.
+    pub region: String,
+    /// Data source, e.g. `kms_keys`.
+    pub source: String,
+    /// Before (`collected`, `access denied (AccessDenied)`, ...); `null` when not recorded.
+    pub old: Option<String>,
+    /// After; `null` when not recorded.
+    pub new: Option<String>,
+}
+
 /// A result whose status differs.
 #[derive(Debug, Serialize)]
 pub struct ResultChange {
@@ -170,6 +188,8 @@ pub struct Summary {
     pub resources_removed: usize,
     /// Resources changed.
     pub resources_changed: usize,
+    /// Coverage entries changed.
+    pub coverage_changed: usize,
     /// Results changed.
     pub results_changed: usize,
     /// Results newly `fail`.
@@ -216,7 +236,7 @@ pub fn run(args: &DiffArgs, now: Timestamp, term: &mut Term<'_>) -> Result<Exit,
         build(
             side(&args.old, Some(old.generated_at.to_string())),
             side(&args.new, Some(new.generated_at.to_string())),
-            Some(resource_changes(&old, &new)),
+            Some((resource_changes(&old, &new), coverage_changes(&old, &new))),
             old_results,
             new_results,
         )
@@ -330,7 +350,7 @@ fn load_report(path: &Path) -> Result<(Option<String>, Rows), Error> {
 fn build(
     old_side: Side,
     new_side: Side,
-    resources: Option<ResourceChanges>,
+    inventories: Option<(ResourceChanges, Vec<CoverageChange>)>,
     old: Rows,
     new: Rows,
 ) -> Diff {
@@ -360,6 +380,11 @@ fn build(
         fixed: results.iter().filter(|r| r.is_fixed()).count(),
         ..Summary::default()
     };
+    let (resources, coverage) = match inventories {
+        Some((r, c)) => (Some(r), Some(c)),
+        None => (None, None),
+    };
+    summary.coverage_changed = coverage.as_ref().map_or(0, Vec::len);
     if let Some(r) = &resources {
         summary.resources_added = r.added.len();
         summary.resources_removed = r.removed.len();
@@ -375,6 +400,7 @@ fn build(
         old: old_side,
         new: new_side,
         resources,
+        coverage,
         results,
         summary,
     }
@@ -396,6 +422,33 @@ fn index(inventory: &Inventory) -> BTreeMap<(&str, &str), &Resource> {
         map.entry((r.account.as_str(), r.arn.as_str())).or_insert(r);
     }
     map
+}
+
+fn coverage_changes(old: &Inventory, new: &Inventory) -> Vec<CoverageChange> {
+    let states = |inv: &Inventory| -> BTreeMap<(String, String, String), String> {
+        let mut map = BTreeMap::new();
+        for c in &inv.coverage {
+            map.entry((
+                c.account.clone(),
+                c.region.clone(),
+                c.source.as_str().to_string(),
+            ))
+            .or_insert_with(|| c.state.describe());
+        }
+        map
+    };
+    let (before, after) = (states(old), states(new));
+    let keys: BTreeSet<&(String, String, String)> = before.keys().chain(after.keys()).collect();
+    keys.into_iter()
+        .filter(|k| before.get(*k) != after.get(*k))
+        .map(|k| CoverageChange {
+            account: k.0.clone(),
+            region: k.1.clone(),
+            source: k.2.clone(),
+            old: before.get(k).cloned(),
+            new: after.get(k).cloned(),
+        })
+        .collect()
 }
 
 fn resource_changes(old: &Inventory, new: &Inventory) -> ResourceChanges {
@@ -517,6 +570,20 @@ fn render_text(diff: &Diff, out: &mut dyn std::io::Write) -> std::io::Result<()>
                     short(&f.new)
                 )?;
             }
+        }
+    }
+    if let Some(coverage) = &diff.coverage {
+        writeln!(out, "\ncoverage: {} changed", coverage.len())?;
+        for c in coverage {
+            writeln!(
+                out,
+                "  ~ {}/{} {}: {} -> {}",
+                c.account,
+                c.region,
+                c.source,
+                c.old.as_deref().unwrap_or("(none)"),
+                c.new.as_deref().unwrap_or("(none)"),
+            )?;
         }
     }
     let s = &diff.summary;
