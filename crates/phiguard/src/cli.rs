@@ -44,6 +44,9 @@ pub enum Command {
     Controls(ControlsCommand),
     /// Print the minimal read-only IAM policy a live scan needs.
     IamPolicy(crate::command::iam_policy::IamPolicyArgs),
+    /// Generate guard-rail policies: HIPAA-eligible-services SCP, force-MFA, S3 TLS, Regions.
+    #[command(subcommand)]
+    Policy(crate::command::policy::PolicyCommand),
     /// Compare two inventories (or JSON reports): resources and results that changed.
     ///
     /// Resources added, removed and changed (attribute by attribute), and results whose status

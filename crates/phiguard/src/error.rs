@@ -112,6 +112,11 @@ pub enum Error {
         message: String,
     },
 
+    /// A policy could not be generated (`phiguard policy`).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Policy(Box<phiguard_policy::PolicyError>),
+
     /// A feature not built yet.
     #[error("{0} is not available yet")]
     #[diagnostic(code(cli::not_built))]

@@ -8,6 +8,7 @@ pub mod iam_policy;
 pub mod init;
 pub mod live;
 pub mod log_review;
+pub mod policy;
 pub mod records;
 pub mod scan;
 pub mod source;
@@ -32,6 +33,7 @@ pub fn run(command: Command, now: Timestamp, term: &mut Term<'_>) -> Result<Exit
         Command::Diff(args) => diff::run(&args, now, term),
         Command::Init(args) => init::run(&args, term),
         Command::IamPolicy(args) => iam_policy::run(&args, term),
+        Command::Policy(c) => policy::run(&c, term),
         Command::Trail(c) => trail::run(&c, term),
         Command::Records(c) => records::run(c, now, term),
     }
