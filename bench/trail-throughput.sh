@@ -41,7 +41,10 @@ need jq jq
 
 echo "building release binary..." >&2
 cargo build --release -q -p phiguard --no-default-features >&2
-PHIGUARD="$ROOT/$TARGET/release/phiguard"
+case "$TARGET" in
+/*) PHIGUARD="$TARGET/release/phiguard" ;;
+*) PHIGUARD="$ROOT/$TARGET/release/phiguard" ;;
+esac
 
 if [ -n "${REGEN:-}" ] || [ ! -f "$OUT/.complete" ]; then
     echo "generating ${GB} GB of CloudTrail JSON under $OUT..." >&2

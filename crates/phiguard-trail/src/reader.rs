@@ -380,10 +380,8 @@ pub fn load(path: &Path, max_size: u64, buf: &mut Buffer) -> Result<u64, ParseEr
 const GZIP_INPUT_CHUNK: usize = 1 << 20;
 
 fn gunzip(input: impl Read, max_size: u64, hint: u64, buf: &mut Buffer) -> Result<(), ParseError> {
-    let decoder = flate2::bufread::MultiGzDecoder::new(io::BufReader::with_capacity(
-        GZIP_INPUT_CHUNK,
-        input,
-    ));
+    let decoder =
+        flate2::bufread::MultiGzDecoder::new(io::BufReader::with_capacity(GZIP_INPUT_CHUNK, input));
     buf.fill(decoder, max_size, hint).map_err(|e| {
         file_level(
             format!(
