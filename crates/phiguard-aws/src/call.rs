@@ -52,7 +52,11 @@ impl<E: ProvideErrorMetadata + std::error::Error + 'static, R: fmt::Debug> From<
             }
             SdkError::TimeoutError(_) => CallError::new("timeout", "the call timed out"),
             SdkError::DispatchFailure(d) => CallError::new(
-                if d.is_timeout() { "timeout" } else { "dispatch" },
+                if d.is_timeout() {
+                    "timeout"
+                } else {
+                    "dispatch"
+                },
                 &source_chain(&e),
             ),
             SdkError::ResponseError(_) => CallError::new("response", &source_chain(&e)),
@@ -212,7 +216,12 @@ mod tests {
             err("Whatever", Some(403)).coverage(),
             CoverageState::Denied { .. }
         ));
-        for e in ["AccessDenied", "OptInRequired", "ThrottlingException", "timeout"] {
+        for e in [
+            "AccessDenied",
+            "OptInRequired",
+            "ThrottlingException",
+            "timeout",
+        ] {
             assert!(!err(e, None).coverage().is_collected(), "{e}");
         }
     }

@@ -15,7 +15,7 @@ use crate::call::CallError;
 use crate::plan::{Known, collect_account};
 use crate::recorder::Recorder;
 use crate::scope::Sink;
-use crate::{CollectError, OrgOptions, Options, Progress};
+use crate::{CollectError, Options, OrgOptions, Progress};
 
 /// A member account.
 #[derive(Debug, Clone)]
@@ -35,44 +35,41 @@ pub async fn collect(
     let members = list_accounts(base, recorder)
         .await
         .map_err(CollectError::Accounts)?;
-    let results: Vec<Result<(Account, Sink), (Member, CallError)>> =
-        futures::stream::iter(members)
-            .map(|member| {
-                let progress = Arc::clone(&progress);
-                async move {
-                    let sdk = match assume(base, org, &member.id, recorder).await {
-                        Ok(sdk) => sdk,
-                        Err(e) => {
-                            progress.note(&format!(
-                                "account {}: cannot assume role `{}`: {e}",
-                                member.id, org.role
-                            ));
-                            return Err((member, e));
-                        }
-                    };
-                    let known = Known {
-                        id: member.id.clone(),
-                        name: member.name.clone(),
-                        sdk,
-                    };
-                    collect_account(base, Some(known), options, recorder, progress)
-                        .await
-                        .map_err(|e| {
-                            let call = match e {
-                                CollectError::Identity(c)
-                                | CollectError::Regions(c)
-                                | CollectError::Accounts(c) => c,
-                                CollectError::Runtime(io) => {
-                                    CallError::new("runtime", &io.to_string())
-                                }
-                            };
-                            (member, call)
-                        })
-                }
-            })
-            .buffer_unordered(org.account_concurrency.max(1))
-            .collect()
-            .await;
+    let results: Vec<Result<(Account, Sink), (Member, CallError)>> = futures::stream::iter(members)
+        .map(|member| {
+            let progress = Arc::clone(&progress);
+            async move {
+                let sdk = match assume(base, org, &member.id, recorder).await {
+                    Ok(sdk) => sdk,
+                    Err(e) => {
+                        progress.note(&format!(
+                            "account {}: cannot assume role `{}`: {e}",
+                            member.id, org.role
+                        ));
+                        return Err((member, e));
+                    }
+                };
+                let known = Known {
+                    id: member.id.clone(),
+                    name: member.name.clone(),
+                    sdk,
+                };
+                collect_account(base, Some(known), options, recorder, progress)
+                    .await
+                    .map_err(|e| {
+                        let call = match e {
+                            CollectError::Identity(c)
+                            | CollectError::Regions(c)
+                            | CollectError::Accounts(c) => c,
+                            CollectError::Runtime(io) => CallError::new("runtime", &io.to_string()),
+                        };
+                        (member, call)
+                    })
+            }
+        })
+        .buffer_unordered(org.account_concurrency.max(1))
+        .collect()
+        .await;
 
     let mut accounts = Vec::new();
     let mut coverage = Vec::new();

@@ -180,11 +180,9 @@ pub fn normalise(inventory: &mut Inventory) {
                 b.state.is_collected(),
             ))
     });
-    inventory
-        .coverage
-        .dedup_by(|later, first| {
-            later.account == first.account
-                && later.region == first.region
-                && later.source == first.source
-        });
+    inventory.coverage.dedup_by(|later, first| {
+        later.account == first.account
+            && later.region == first.region
+            && later.source == first.source
+    });
 }

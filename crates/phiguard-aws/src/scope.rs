@@ -39,7 +39,11 @@ pub struct AccountCtx {
 impl AccountCtx {
     /// A scope in `region` (`GLOBAL` for global services, which are called in us-east-1).
     pub fn scope(self: &Arc<Self>, region: &str) -> Scope {
-        let call_region = if region == GLOBAL { "us-east-1" } else { region };
+        let call_region = if region == GLOBAL {
+            "us-east-1"
+        } else {
+            region
+        };
         let config = self
             .sdk
             .to_builder()

@@ -75,7 +75,9 @@ pub enum Error {
     #[error("live-collection flags cannot be combined with `--inventory` or `--config-snapshot`")]
     #[diagnostic(
         code(cli::source),
-        help("`--profile`, `--region`, `--endpoint-url` and `--org` apply only when phiguard collects from AWS itself")
+        help(
+            "`--profile`, `--region`, `--endpoint-url` and `--org` apply only when phiguard collects from AWS itself"
+        )
     )]
     SourceConflict,
 

@@ -10,9 +10,9 @@ use phiguard_model::kinds::{
 };
 
 use crate::call::{CallError, absent_if};
+use crate::client;
 use crate::convert::ts;
 use crate::scope::Scope;
-use crate::client;
 
 pub(crate) async fn run(scope: &Scope) {
     let (report, policy, summary, pab, artifact) = futures::join!(
@@ -99,7 +99,11 @@ pub fn parse_credential_report(csv_bytes: &[u8]) -> Result<Vec<CredentialReportR
         })?;
         let get = |c: Option<usize>| c.and_then(|c| record.get(c)).unwrap_or("");
         let time = |name: &str| get(col(name)).parse::<jiff::Timestamp>().ok();
-        let flag = |c: usize| record.get(c).is_some_and(|v| v.eq_ignore_ascii_case("true"));
+        let flag = |c: usize| {
+            record
+                .get(c)
+                .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        };
         let key = |n: u8| {
             let active = get(col(&format!("access_key_{n}_active")));
             if active.is_empty() {
@@ -225,7 +229,10 @@ async fn artifact_agreements(scope: &Scope) -> Result<Vec<ArtifactAgreement>, Ca
             out.push(ArtifactAgreement {
                 name: a.name().unwrap_or_default().to_string(),
                 agreement_type: String::new(),
-                state: a.state().map(|s| s.as_str().to_string()).unwrap_or_default(),
+                state: a
+                    .state()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
                 scope: if a.organization_arn().is_some() {
                     "organization".to_string()
                 } else {

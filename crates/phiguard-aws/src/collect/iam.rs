@@ -11,9 +11,9 @@ use phiguard_model::kinds::{
 use phiguard_model::{DataSource, Resource};
 
 use crate::call::{CallError, absent_if, field};
+use crate::client;
 use crate::convert::{policy, tags, ts};
 use crate::scope::Scope;
-use crate::client;
 
 const SOURCES: [DataSource; 4] = [
     DataSource::IamUsers,
@@ -47,10 +47,7 @@ fn attached(list: &[aws_sdk_iam::types::AttachedPolicy]) -> Vec<AttachedPolicy> 
         .collect()
 }
 
-fn inline(
-    resource: &mut Resource,
-    list: &[aws_sdk_iam::types::PolicyDetail],
-) -> Vec<InlinePolicy> {
+fn inline(resource: &mut Resource, list: &[aws_sdk_iam::types::PolicyDetail]) -> Vec<InlinePolicy> {
     let mut out = Vec::new();
     for p in list {
         let name = p.policy_name().unwrap_or_default().to_string();
@@ -230,7 +227,10 @@ async fn access_keys(iam: &aws_sdk_iam::Client, user: &str) -> Result<Vec<Access
             .and_then(|l| ts(l.last_used_date()));
         keys.push(AccessKey {
             id,
-            status: k.status().map(|s| s.as_str().to_string()).unwrap_or_default(),
+            status: k
+                .status()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
             create_date: ts(k.create_date()).unwrap_or_default(),
             last_used,
         });

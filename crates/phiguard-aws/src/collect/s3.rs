@@ -72,7 +72,13 @@ async fn bucket(
                     o.location_constraint()
                         .map(|c| c.as_str().to_string())
                         .filter(|c| !c.is_empty())
-                        .map(|c| if c == "EU" { "eu-west-1".to_string() } else { c })
+                        .map(|c| {
+                            if c == "EU" {
+                                "eu-west-1".to_string()
+                            } else {
+                                c
+                            }
+                        })
                         .unwrap_or_else(|| "us-east-1".to_string())
                 });
             match field(&mut r, "region", located) {
@@ -146,19 +152,19 @@ async fn bucket(
         })
     });
     d.public_access_block = field(&mut r, "public_access_block", pab).flatten();
-    let pol = absent_if(pol.map_err(CallError::from), &["NoSuchBucketPolicy"]).and_then(|o| {
-        match o.and_then(|o| o.policy().map(str::to_string)) {
-            Some(text) => policy(&text).map(Some),
-            None => Ok(None),
-        }
-    });
+    let pol =
+        absent_if(pol.map_err(CallError::from), &["NoSuchBucketPolicy"]).and_then(|o| {
+            match o.and_then(|o| o.policy().map(str::to_string)) {
+                Some(text) => policy(&text).map(Some),
+                None => Ok(None),
+            }
+        });
     d.policy = field(&mut r, "policy", pol).flatten();
-    let status = absent_if(status.map_err(CallError::from), &["NoSuchBucketPolicy"]).map(|o| {
-        match o {
+    let status =
+        absent_if(status.map_err(CallError::from), &["NoSuchBucketPolicy"]).map(|o| match o {
             Some(o) => o.policy_status().and_then(|s| s.is_public()),
             None => Some(false),
-        }
-    });
+        });
     d.policy_is_public = field(&mut r, "policy_is_public", status).flatten();
     if let Some(acl) = field(&mut r, "acl_grants_public", acl.map_err(CallError::from)) {
         d.acl_grants_public = acl.grants().iter().any(|g| {
@@ -199,7 +205,9 @@ async fn bucket(
                 enabled: c
                     .object_lock_enabled()
                     .is_some_and(|e| e.as_str() == "Enabled"),
-                mode: retention.and_then(|r| r.mode()).map(|m| m.as_str().to_string()),
+                mode: retention
+                    .and_then(|r| r.mode())
+                    .map(|m| m.as_str().to_string()),
                 days: retention
                     .and_then(|r| r.days())
                     .and_then(|n| u32::try_from(n).ok()),

@@ -56,15 +56,30 @@ pub struct SourceArgs {
     pub role: Option<String>,
 
     /// Live, with `--org`: the external id the member roles require.
-    #[arg(long, value_name = "ID", requires = "role", help_heading = "Live collection")]
+    #[arg(
+        long,
+        value_name = "ID",
+        requires = "role",
+        help_heading = "Live collection"
+    )]
     pub external_id: Option<String>,
 
     /// Live: AWS calls in flight at once (per account).
-    #[arg(long, value_name = "N", default_value_t = 16, help_heading = "Live collection")]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 16,
+        help_heading = "Live collection"
+    )]
     pub concurrency: usize,
 
     /// Live, with `--org`: accounts scanned at once.
-    #[arg(long, value_name = "N", default_value_t = 4, help_heading = "Live collection")]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 4,
+        help_heading = "Live collection"
+    )]
     pub account_concurrency: usize,
 
     /// Live: write every AWS operation the scan called, as JSON, to FILE (proof that the
