@@ -195,10 +195,7 @@ async fn summary(scope: &Scope) -> Result<Option<AccountSummary>, CallError> {
 async fn account_public_access_block(
     scope: &Scope,
 ) -> Result<Option<PublicAccessBlock>, CallError> {
-    let conf = aws_sdk_s3control::config::Builder::from(&scope.config)
-        .interceptor(scope.account.recorder.clone())
-        .build();
-    let s3control = aws_sdk_s3control::Client::from_conf(conf);
+    let s3control = client!(scope, aws_sdk_s3control);
     let out = absent_if(
         s3control
             .get_public_access_block()

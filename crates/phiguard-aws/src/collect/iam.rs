@@ -159,16 +159,15 @@ async fn collect(scope: &Scope) -> Result<[Vec<Resource>; 4], CallError> {
     }
     // Per-user details, a few users at a time.
     let users = futures::stream::iter(users)
-        .map(|u| user_details(scope, &iam, u))
+        .map(|u| user_details(&iam, u))
         .buffer_unordered(8)
         .collect::<Vec<_>>()
         .await;
     Ok([users, groups, roles, policies])
 }
 
-async fn user_details(scope: &Scope, iam: &aws_sdk_iam::Client, mut r: Resource) -> Resource {
+async fn user_details(iam: &aws_sdk_iam::Client, mut r: Resource) -> Resource {
     let name = r.name.clone().unwrap_or_default();
-    let _ = scope;
     let mfa = iam
         .list_mfa_devices()
         .user_name(&name)
