@@ -219,6 +219,74 @@ def seed_monitoring():
     cfg.start_configuration_recorder(ConfigurationRecorderName="default")
 
 
+def seed_edge_and_compute():
+    """Load balancer with a plain-HTTP listener, a CloudFront distribution allowing HTTP, a
+    Lambda function with a public resource policy and an unauthenticated function URL."""
+    ec2 = client("ec2")
+    vpc = ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
+    subnets = [s["SubnetId"] for s in ec2.describe_subnets(
+        Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]][:2]
+    elb = client("elbv2")
+    lb = elb.create_load_balancer(Name="lakeside-portal", Subnets=subnets, Type="application",
+                                  Scheme="internet-facing")["LoadBalancers"][0]
+    tg = elb.create_target_group(Name="lakeside-portal-web", Protocol="HTTP", Port=80,
+                                 VpcId=vpc)["TargetGroups"][0]
+    elb.create_listener(LoadBalancerArn=lb["LoadBalancerArn"], Protocol="HTTP", Port=80,
+                        DefaultActions=[{"Type": "forward", "TargetGroupArn": tg["TargetGroupArn"]}])
+    client("cloudfront").create_distribution(DistributionConfig={
+        "CallerReference": "lakeside-portal-cdn",
+        "Comment": "patient portal",
+        "Enabled": True,
+        "Origins": {"Quantity": 1, "Items": [{
+            "Id": "portal", "DomainName": "lakeside-phi-records.s3.amazonaws.com",
+            "S3OriginConfig": {"OriginAccessIdentity": ""},
+        }]},
+        "DefaultCacheBehavior": {
+            "TargetOriginId": "portal", "ViewerProtocolPolicy": "allow-all",
+            "MinTTL": 0, "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
+            "TrustedSigners": {"Enabled": False, "Quantity": 0},
+        },
+    })
+    iam = client("iam")
+    role = iam.create_role(RoleName="lakeside-lambda", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
+    lam = client("lambda")
+    import io, zipfile
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("handler.py", "def handler(event, context):\n    return {}\n")
+    for name in ("lakeside-intake", "lakeside-reports"):
+        lam.create_function(FunctionName=name, Runtime="python3.12", Role=role,
+                            Handler="handler.handler", Code={"ZipFile": buf.getvalue()})
+    lam.add_permission(FunctionName="lakeside-intake", StatementId="public-invoke",
+                       Action="lambda:InvokeFunction", Principal="*")
+    lam.create_function_url_config(FunctionName="lakeside-intake", AuthType="NONE")
+
+
+def seed_backups():
+    """A backup vault and a daily plan; snapshots of the unencrypted
+    EBS volume and RDS instance, both shared publicly."""
+    backup = client("backup")
+    backup.create_backup_vault(BackupVaultName="lakeside-vault")
+    plan = backup.create_backup_plan(BackupPlan={
+        "BackupPlanName": "lakeside-daily",
+        "Rules": [{"RuleName": "daily", "TargetBackupVaultName": "lakeside-vault",
+                   "ScheduleExpression": "cron(0 5 ? * * *)",
+                   "Lifecycle": {"DeleteAfterDays": 35}}],
+    })
+    # moto 5.2.5 does not implement CreateBackupSelection: the plan selects nothing.
+    ec2 = client("ec2")
+    volume = ec2.describe_volumes(Filters=[{"Name": "encrypted", "Values": ["false"]}])["Volumes"][0]
+    snap = ec2.create_snapshot(VolumeId=volume["VolumeId"], Description="ehr volume export")
+    ec2.modify_snapshot_attribute(SnapshotId=snap["SnapshotId"], Attribute="createVolumePermission",
+                                  OperationType="add", GroupNames=["all"])
+    rds = client("rds")
+    rds.create_db_snapshot(DBSnapshotIdentifier="ehr-db-export", DBInstanceIdentifier="ehr-db")
+    rds.modify_db_snapshot_attribute(DBSnapshotIdentifier="ehr-db-export", AttributeName="restore",
+                                     ValuesToAdd=["all"])
+
+
 def main():
     key_arn = seed_kms()
     seed_s3(key_arn)
@@ -226,6 +294,8 @@ def main():
     seed_logging()
     seed_data_stores()
     seed_monitoring()
+    seed_edge_and_compute()
+    seed_backups()
     print("seeded", ENDPOINT)
 
 

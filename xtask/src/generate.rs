@@ -74,7 +74,18 @@ fn expected() -> Result<BTreeMap<PathBuf, String>> {
         format!("{}\n", serde_json::to_string_pretty(&schema)?),
     );
     files.insert(PathBuf::from("docs/data-sources.md"), data_sources_page());
+    files.insert(PathBuf::from("docs/coverage.md"), coverage_page());
     Ok(files)
+}
+
+/// `docs/coverage.md`: the AWS Config HIPAA pack and Prowler's HIPAA mapping, each id mapped
+/// or excluded with a reason.
+fn coverage_page() -> String {
+    let coverage = phiguard_controls::coverage::Coverage::of_catalogue();
+    format!(
+        "{HEADER}{}\n",
+        phiguard_report::coverage::render(phiguard_report::coverage::CoverageFormat::Md, &coverage)
+    )
 }
 
 fn catalogue_page() -> String {

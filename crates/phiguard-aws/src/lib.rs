@@ -18,6 +18,7 @@ pub mod permissions;
 pub mod plan;
 pub mod recorder;
 pub mod scope;
+pub mod sources;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -84,6 +84,9 @@ permissions! {
     "EC2" DescribeSecurityGroups => "ec2:DescribeSecurityGroups",
     "EC2" DescribeVpcs => "ec2:DescribeVpcs",
     "EC2" DescribeFlowLogs => "ec2:DescribeFlowLogs",
+    "EC2" DescribeSubnets => "ec2:DescribeSubnets",
+    "EC2" DescribeNetworkAcls => "ec2:DescribeNetworkAcls",
+    "EC2" DescribeRouteTables => "ec2:DescribeRouteTables",
     // RDS and Aurora.
     "RDS" DescribeDBInstances => "rds:DescribeDBInstances",
     "RDS" DescribeDBClusters => "rds:DescribeDBClusters",
@@ -116,6 +119,7 @@ permissions! {
     // GuardDuty.
     "GuardDuty" ListDetectors => "guardduty:ListDetectors",
     "GuardDuty" GetDetector => "guardduty:GetDetector",
+    "GuardDuty" ListFindings => "guardduty:ListFindings",
     // AWS Config.
     "Config Service" DescribeConfigurationRecorders => "config:DescribeConfigurationRecorders",
     "Config Service" DescribeConfigurationRecorderStatus => "config:DescribeConfigurationRecorderStatus",
@@ -146,6 +150,50 @@ permissions! {
     "Lambda" GetPolicy => "lambda:GetPolicy",
     "Lambda" ListFunctionUrlConfigs => "lambda:ListFunctionUrlConfigs",
     "Lambda" ListTags => "lambda:ListTags",
+    // IAM Access Analyzer.
+    "AccessAnalyzer" ListAnalyzers => "access-analyzer:ListAnalyzers",
+    "AccessAnalyzer" ListFindings => "access-analyzer:ListFindings",
+    // Amazon Macie.
+    "Macie2" GetMacieSession => "macie2:GetMacieSession",
+    "Macie2" GetAutomatedDiscoveryConfiguration => "macie2:GetAutomatedDiscoveryConfiguration",
+    "Macie2" ListClassificationJobs => "macie2:ListClassificationJobs",
+    // Amazon Inspector.
+    "Inspector2" BatchGetAccountStatus => "inspector2:BatchGetAccountStatus",
+    // Systems Manager.
+    "SSM" DescribeInstanceInformation => "ssm:DescribeInstanceInformation",
+    "SSM" ListResourceComplianceSummaries => "ssm:ListResourceComplianceSummaries",
+    "SSM" ListDocuments => "ssm:ListDocuments",
+    "SSM" DescribeDocumentPermission => "ssm:DescribeDocumentPermission",
+    // RDS parameter groups (TLS parameters).
+    "RDS" DescribeDBParameters => "rds:DescribeDBParameters",
+    "RDS" DescribeDBClusterParameters => "rds:DescribeDBClusterParameters",
+    // OpenSearch Service.
+    "OpenSearch" ListDomainNames => "es:ListDomainNames",
+    "OpenSearch" DescribeDomains => "es:DescribeDomains",
+    "OpenSearch" ListTags => "es:ListTags",
+    // Redshift.
+    "Redshift" DescribeClusters => "redshift:DescribeClusters",
+    "Redshift" DescribeLoggingStatus => "redshift:DescribeLoggingStatus",
+    "Redshift" DescribeClusterParameters => "redshift:DescribeClusterParameters",
+    // API Gateway (REST APIs; every read is apigateway:GET).
+    "API Gateway" GetRestApis => "apigateway:GET",
+    "API Gateway" GetStages => "apigateway:GET",
+    "API Gateway" GetDomainNames => "apigateway:GET",
+    // Organizations: service control policies applying to the account.
+    "Organizations" ListParents => "organizations:ListParents",
+    "Organizations" ListPoliciesForTarget => "organizations:ListPoliciesForTarget",
+    "Organizations" DescribePolicy => "organizations:DescribePolicy",
+    // AWS Backup restore testing.
+    "Backup" ListRestoreTestingPlans => "backup:ListRestoreTestingPlans",
+    "Backup" ListRestoreTestingSelections => "backup:ListRestoreTestingSelections",
+    // Elastic Load Balancing (classic).
+    "Elastic Load Balancing" DescribeLoadBalancers => "elasticloadbalancing:DescribeLoadBalancers",
+    "Elastic Load Balancing" DescribeLoadBalancerPolicies => "elasticloadbalancing:DescribeLoadBalancerPolicies",
+    "Elastic Load Balancing" DescribeLoadBalancerAttributes => "elasticloadbalancing:DescribeLoadBalancerAttributes",
+    "Elastic Load Balancing" DescribeTags => "elasticloadbalancing:DescribeTags",
+    // EFS.
+    "EFS" DescribeFileSystems => "elasticfilesystem:DescribeFileSystems",
+    "EFS" DescribeBackupPolicy => "elasticfilesystem:DescribeBackupPolicy",
 }
 
 /// The IAM action for an operation, if the table has it.

@@ -15,6 +15,7 @@
 pub mod json;
 pub mod map;
 pub mod read;
+pub mod sources;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
@@ -30,19 +31,16 @@ use serde_json::Value;
 
 pub use map::{Ci, JOINED, MAPPED};
 pub use read::{FileError, InputKind};
+pub use sources::{FromConfig, from_config};
 
 /// The coverage reason for data AWS Config does not record at all.
 pub const NOT_IN_SNAPSHOTS: &str = "not in AWS Config snapshots";
 
-/// Data sources no AWS Config input can provide.
-pub const NEVER_IN_CONFIG: &[DataSource] = &[
-    DataSource::ArtifactAgreements,
-    DataSource::IamCredentialReport,
-    DataSource::IamPasswordPolicy,
-    DataSource::IamAccountSummary,
-    DataSource::Ec2Snapshots,
-    DataSource::Ec2EbsDefaults,
-];
+/// Whether no AWS Config input can provide `source` ([`FromConfig::NotRecorded`] in
+/// [`from_config`], the one table of what Config records).
+pub fn never_in_config(source: DataSource) -> bool {
+    matches!(from_config(source), FromConfig::NotRecorded(_))
+}
 
 /// Types phiguard cannot confirm AWS Config records under "all supported types" (not in the
 /// published advanced-query schema): known only where the input holds items of them.
@@ -712,14 +710,14 @@ fn coverage_for(
         } else {
             regions.iter().map(String::as_str).collect()
         };
-        if NEVER_IN_CONFIG.contains(&source) {
-            for region in per_region {
-                out.push(entry(region, source, not_enabled(NOT_IN_SNAPSHOTS.into())));
+        let types: &[&str] = match sources::from_config(source) {
+            FromConfig::NotRecorded(_) => {
+                for region in per_region {
+                    out.push(entry(region, source, not_enabled(NOT_IN_SNAPSHOTS.into())));
+                }
+                continue;
             }
-            continue;
-        }
-        match source {
-            DataSource::TaggedResources => {
+            FromConfig::TagsOfEveryRecordedResource => {
                 for region in per_region {
                     let scope = (account.to_string(), region.to_string());
                     let all = full(&scope)
@@ -736,7 +734,7 @@ fn coverage_for(
                 }
                 continue;
             }
-            DataSource::S3AccountPublicAccessBlock => {
+            FromConfig::AccountItem(_) => {
                 let state = if pab_present {
                     CoverageState::Collected
                 } else {
@@ -745,19 +743,8 @@ fn coverage_for(
                 out.push(entry(GLOBAL, source, state));
                 continue;
             }
-            _ => {}
-        }
-        let types: Vec<&str> = MAPPED
-            .iter()
-            .filter(|(_, s)| *s == source)
-            .map(|(t, _)| *t)
-            .collect();
-        if types.is_empty() {
-            for region in per_region {
-                out.push(entry(region, source, not_enabled(NOT_IN_SNAPSHOTS.into())));
-            }
-            continue;
-        }
+            FromConfig::Types(types) => types,
+        };
         if source == DataSource::S3Buckets {
             // A global source whose items live in each bucket's home region: complete only
             // when every region's input covers buckets.

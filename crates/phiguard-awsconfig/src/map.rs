@@ -139,6 +139,15 @@ pub const MAPPED: &[(&str, phiguard_model::DataSource)] = {
         ("AWS::CloudFront::Distribution", CloudfrontDistributions),
         ("AWS::SecretsManager::Secret", SecretsManagerSecrets),
         ("AWS::Lambda::Function", LambdaFunctions),
+        ("AWS::EC2::Subnet", Ec2Subnets),
+        ("AWS::EC2::NetworkAcl", Ec2NetworkAcls),
+        ("AWS::EC2::RouteTable", Ec2RouteTables),
+        ("AWS::OpenSearch::Domain", OpensearchDomains),
+        ("AWS::Elasticsearch::Domain", OpensearchDomains),
+        ("AWS::Redshift::Cluster", RedshiftClusters),
+        ("AWS::ApiGateway::Stage", ApigatewayStages),
+        ("AWS::EFS::FileSystem", EfsFileSystems),
+        ("AWS::ElasticLoadBalancing::LoadBalancer", ElbLoadBalancers),
     ]
 };
 
@@ -413,6 +422,14 @@ pub fn map(ci: &Ci, world: &World) -> Option<Resource> {
         "AWS::CloudFront::Distribution" => distribution(f),
         "AWS::SecretsManager::Secret" => secret(f),
         "AWS::Lambda::Function" => lambda(f, world),
+        "AWS::EC2::Subnet" => subnet(f),
+        "AWS::EC2::NetworkAcl" => network_acl(f),
+        "AWS::EC2::RouteTable" => route_table(f),
+        "AWS::OpenSearch::Domain" | "AWS::Elasticsearch::Domain" => opensearch_domain(f),
+        "AWS::Redshift::Cluster" => redshift_cluster(f),
+        "AWS::ApiGateway::Stage" => apigateway_stage(f),
+        "AWS::EFS::FileSystem" => efs_file_system(f),
+        "AWS::ElasticLoadBalancing::LoadBalancer" => classic_load_balancer(f),
         _ => return None,
     };
     Some(resource)
@@ -635,6 +652,16 @@ fn s3_bucket(mut f: Fields<'_>) -> Resource {
             })
             .collect();
     }
+
+    // Object Ownership, where the item carries it. Without it the bucket reads as having no
+    // ownership controls (ACLs in effect): controls then err towards "ACLs matter", never
+    // towards a pass.
+    if let Some(own) = f.s(&["BucketOwnershipControls"]) {
+        bucket.object_ownership = items(json::path(&own, &["rules"]).as_deref())
+            .first()
+            .and_then(|r| json::path(r, &["objectOwnership"]))
+            .and_then(|v| as_text(&v));
+    }
     f.finish(arn, bucket)
 }
 
@@ -846,6 +873,122 @@ fn ec2_arn(f: &Fields<'_>, noun: &str) -> String {
     })
 }
 
+fn subnet(mut f: Fields<'_>) -> Resource {
+    let arn = arn_or(&f, &[&["subnetArn"]], || {
+        format!(
+            "arn:aws:ec2:{}:{}:subnet/{}",
+            f.ci.region, f.ci.account, f.ci.resource_id
+        )
+    });
+    let subnet = Subnet {
+        vpc_id: f.text(&["vpcId"]).unwrap_or_default(),
+        cidr_block: f.text(&["cidrBlock"]).unwrap_or_default(),
+        availability_zone: f.text(&["availabilityZone"]).unwrap_or_default(),
+        map_public_ip_on_launch: f.need_bool("map_public_ip_on_launch", &["mapPublicIpOnLaunch"]),
+        default_for_az: f.bool(&["defaultForAz"]).unwrap_or(false),
+    };
+    f.finish(arn, subnet)
+}
+
+fn network_acl(mut f: Fields<'_>) -> Resource {
+    let arn = ec2_arn(&f, "network-acl");
+    let entries = match f.c(&["entries"]) {
+        Some(list) => items(Some(&list))
+            .iter()
+            .map(|e| {
+                let text = |k: &[&str]| json::path(e, k).and_then(|v| as_text(&v));
+                let int = |k: &[&str]| {
+                    json::path(e, k)
+                        .and_then(|v| as_i64(&v))
+                        .and_then(|n| i32::try_from(n).ok())
+                };
+                NetworkAclEntry {
+                    rule_number: int(&["ruleNumber"]).unwrap_or(32767),
+                    egress: json::path(e, &["egress"])
+                        .and_then(|v| as_bool(&v))
+                        .unwrap_or(false),
+                    protocol: text(&["protocol"]).unwrap_or_else(|| "-1".into()),
+                    // An unreadable action is read as allow: it can only make the ACL fail.
+                    rule_action: text(&["ruleAction"])
+                        .map(|a| a.to_ascii_lowercase())
+                        .unwrap_or_else(|| "allow".into()),
+                    cidr_block: text(&["cidrBlock"]),
+                    ipv6_cidr_block: text(&["ipv6CidrBlock"]),
+                    port_from: int(&["portRange", "from"]),
+                    port_to: int(&["portRange", "to"]),
+                }
+            })
+            .collect(),
+        None => {
+            f.missing("entries", &["entries"]);
+            Vec::new()
+        }
+    };
+    let acl = NetworkAcl {
+        vpc_id: f.text(&["vpcId"]).unwrap_or_default(),
+        is_default: f.bool(&["isDefault"]).unwrap_or(false),
+        entries,
+        subnets: items(f.c(&["associations"]).as_deref())
+            .iter()
+            .filter_map(|a| json::path(a, &["subnetId"]).and_then(|v| as_text(&v)))
+            .collect(),
+    };
+    f.finish(arn, acl)
+}
+
+fn route_table(mut f: Fields<'_>) -> Resource {
+    let arn = ec2_arn(&f, "route-table");
+    let routes = match f.c(&["routes"]) {
+        Some(list) => items(Some(&list))
+            .iter()
+            .map(|r| {
+                let text = |k: &str| json::path(r, &[k]).and_then(|v| as_text(&v));
+                Route {
+                    destination: text("destinationCidrBlock")
+                        .or_else(|| text("destinationIpv6CidrBlock"))
+                        .or_else(|| text("destinationPrefixListId"))
+                        .unwrap_or_default(),
+                    target: [
+                        "gatewayId",
+                        "natGatewayId",
+                        "transitGatewayId",
+                        "vpcPeeringConnectionId",
+                        "networkInterfaceId",
+                        "instanceId",
+                        "egressOnlyInternetGatewayId",
+                        "localGatewayId",
+                        "carrierGatewayId",
+                    ]
+                    .iter()
+                    .find_map(|k| text(k))
+                    .unwrap_or_default(),
+                    state: text("state").unwrap_or_default(),
+                }
+            })
+            .collect(),
+        None => {
+            f.missing("routes", &["routes"]);
+            Vec::new()
+        }
+    };
+    let associations_value = f.c(&["associations"]);
+    let associations = items(associations_value.as_deref());
+    let table = RouteTable {
+        vpc_id: f.text(&["vpcId"]).unwrap_or_default(),
+        main: associations.iter().any(|a| {
+            json::path(a, &["main"])
+                .and_then(|v| as_bool(&v))
+                .unwrap_or(false)
+        }),
+        subnets: associations
+            .iter()
+            .filter_map(|a| json::path(a, &["subnetId"]).and_then(|v| as_text(&v)))
+            .collect(),
+        routes,
+    };
+    f.finish(arn, table)
+}
+
 fn ebs_volume(mut f: Fields<'_>) -> Resource {
     let arn = ec2_arn(&f, "volume");
     let volume = EbsVolume {
@@ -888,6 +1031,15 @@ fn ec2_instance(mut f: Fields<'_>) -> Resource {
             .filter_map(|g| json::path(g, &["groupId"]).and_then(|v| as_text(&v)))
             .collect(),
         image_id: f.text(&["imageId"]),
+        stopped_since: None,
+        enclave_enabled: f.bool(&["enclaveOptions", "enabled"]).unwrap_or(false),
+    };
+    let instance = Ec2Instance {
+        stopped_since: (instance.state == "stopped")
+            .then(|| f.text(&["stateTransitionReason"]))
+            .flatten()
+            .and_then(|r| state_transition_time(&r)),
+        ..instance
     };
     if instance.metadata_http_tokens.is_none() {
         f.missing("metadata_http_tokens", &["metadataOptions", "httpTokens"]);
@@ -995,6 +1147,7 @@ fn rds_instance(mut f: Fields<'_>) -> Resource {
         iam_database_authentication: f
             .bool(&["iAMDatabaseAuthenticationEnabled"])
             .unwrap_or(false),
+        monitoring_interval: f.need_u32("monitoring_interval", &["monitoringInterval"]),
     };
     let mut resource = f.finish(arn, instance);
     resource.name = Some(id);
@@ -1294,7 +1447,9 @@ fn guardduty(mut f: Fields<'_>) -> Resource {
         status,
         finding_publishing_frequency: f.text(&["FindingPublishingFrequency"]).unwrap_or_default(),
         features,
+        high_severity_findings: 0,
     };
+    f.not_recorded("high_severity_findings");
     f.finish(arn, detector)
 }
 
@@ -1695,6 +1850,269 @@ fn lambda(mut f: Fields<'_>, world: &World) -> Resource {
     if name.is_some() {
         resource.name = name;
     }
+    resource
+}
+
+/// The first of several spellings present (OpenSearch items use the CloudFormation shape,
+/// Elasticsearch items the API shape).
+fn first_of<'c>(f: &Fields<'c>, spellings: &[&[&str]]) -> Option<Cow<'c, Value>> {
+    spellings.iter().find_map(|keys| f.c(keys))
+}
+
+fn opensearch_domain(mut f: Fields<'_>) -> Resource {
+    let name = f
+        .text(&["DomainName"])
+        .or_else(|| f.ci.name.clone())
+        .unwrap_or_else(|| f.ci.resource_id.clone());
+    let arn = arn_or(&f, &[&["Arn"], &["DomainArn"], &["ARN"]], || {
+        format!("arn:aws:es:{}:{}:domain/{name}", f.ci.region, f.ci.account)
+    });
+    let at_rest = f.need_bool(
+        "encryption_at_rest",
+        &["EncryptionAtRestOptions", "Enabled"],
+    );
+    let n2n = f.need_bool(
+        "node_to_node_encryption",
+        &["NodeToNodeEncryptionOptions", "Enabled"],
+    );
+    let https = f.need_bool("enforce_https", &["DomainEndpointOptions", "EnforceHTTPS"]);
+    let vpc = first_of(&f, &[&["VPCOptions"], &["VpcOptions"]]);
+    let log_publishing = first_of(&f, &[&["LogPublishingOptions"]])
+        .and_then(|v| v.as_object().cloned())
+        .map(|m| {
+            let mut enabled: Vec<String> = m
+                .iter()
+                .filter(|(_, o)| {
+                    json::path(o, &["Enabled"]).is_some_and(|v| as_bool(&v) == Some(true))
+                })
+                .map(|(k, _)| k.clone())
+                .collect();
+            enabled.sort();
+            enabled
+        })
+        .unwrap_or_default();
+    let domain = OpensearchDomain {
+        engine_version: f
+            .text(&["EngineVersion"])
+            .or_else(|| f.text(&["ElasticsearchVersion"]))
+            .unwrap_or_default(),
+        encryption_at_rest: at_rest,
+        kms_key_id: f.text(&["EncryptionAtRestOptions", "KmsKeyId"]),
+        node_to_node_encryption: n2n,
+        enforce_https: https,
+        tls_security_policy: f.text(&["DomainEndpointOptions", "TLSSecurityPolicy"]),
+        vpc_id: vpc
+            .as_deref()
+            .and_then(|v| json::path(v, &["VPCId"]).and_then(|v| as_text(&v))),
+        log_publishing,
+        fine_grained_access_control: f
+            .bool(&["AdvancedSecurityOptions", "Enabled"])
+            .unwrap_or(false),
+    };
+    let mut resource = f.finish(arn, domain);
+    resource.name = Some(name);
+    resource
+}
+
+fn redshift_cluster(mut f: Fields<'_>) -> Resource {
+    let id = f
+        .text(&["ClusterIdentifier"])
+        .or_else(|| f.ci.name.clone())
+        .unwrap_or_else(|| f.ci.resource_id.clone());
+    let arn = f.ci.arn.clone().unwrap_or_else(|| {
+        format!(
+            "arn:aws:redshift:{}:{}:cluster:{id}",
+            f.ci.region, f.ci.account
+        )
+    });
+    let audit_logging = match f
+        .s(&["LoggingStatus", "LoggingEnabled"])
+        .and_then(|v| as_bool(&v))
+    {
+        Some(v) => v,
+        None => {
+            f.missing(
+                "audit_logging",
+                &[
+                    "supplementaryConfiguration",
+                    "LoggingStatus",
+                    "loggingEnabled",
+                ],
+            );
+            false
+        }
+    };
+    let cluster = RedshiftCluster {
+        encrypted: f.need_bool("encrypted", &["Encrypted"]),
+        kms_key_id: f.text(&["KmsKeyId"]),
+        publicly_accessible: f.need_bool("publicly_accessible", &["PubliclyAccessible"]),
+        automated_snapshot_retention_period: f.need_u32(
+            "automated_snapshot_retention_period",
+            &["AutomatedSnapshotRetentionPeriod"],
+        ),
+        audit_logging,
+        parameter_groups: items(f.c(&["ClusterParameterGroups"]).as_deref())
+            .iter()
+            .filter_map(|g| json::path(g, &["ParameterGroupName"]).and_then(|v| as_text(&v)))
+            .collect(),
+        parameters: BTreeMap::new(),
+        allow_version_upgrade: f.bool(&["AllowVersionUpgrade"]).unwrap_or(false),
+        enhanced_vpc_routing: f.bool(&["EnhancedVpcRouting"]).unwrap_or(false),
+        vpc_id: f.text(&["VpcId"]),
+    };
+    // Parameter values live in AWS::Redshift::ClusterParameterGroup items, whose
+    // configuration does not carry them.
+    f.not_recorded("parameters");
+    let mut resource = f.finish(arn, cluster);
+    resource.name = Some(id);
+    resource
+}
+
+fn apigateway_stage(mut f: Fields<'_>) -> Resource {
+    let stage_name = f.need_text("stage_name", &["StageName"]);
+    // The resource id is the stage ARN (`arn:aws:apigateway:REGION::/restapis/ID/stages/NAME`).
+    let arn =
+        f.ci.arn
+            .clone()
+            .filter(|a| a.contains("/restapis/"))
+            .or_else(|| {
+                f.ci.resource_id
+                    .contains("/restapis/")
+                    .then(|| f.ci.resource_id.clone())
+            });
+    let rest_api_id = arn
+        .as_deref()
+        .and_then(|a| a.split("/restapis/").nth(1))
+        .and_then(|rest| rest.split('/').next())
+        .map(str::to_string)
+        .or_else(|| f.text(&["RestApiId"]))
+        .unwrap_or_default();
+    let arn = arn.unwrap_or_else(|| {
+        format!(
+            "arn:aws:apigateway:{}::/restapis/{rest_api_id}/stages/{stage_name}",
+            f.ci.region
+        )
+    });
+    let stage = ApigatewayStage {
+        rest_api_id,
+        rest_api_name: String::new(),
+        stage_name: stage_name.clone(),
+        client_certificate_id: f.text(&["ClientCertificateId"]).filter(|c| !c.is_empty()),
+        logging_level: f.text(&["MethodSettings", "*/*", "LoggingLevel"]),
+        access_log_destination: f.text(&["AccessLogSettings", "DestinationArn"]),
+        web_acl_arn: f.text(&["WebAclArn"]),
+        tracing_enabled: f.bool(&["TracingEnabled"]).unwrap_or(false),
+        cache_cluster_enabled: f.bool(&["CacheClusterEnabled"]).unwrap_or(false),
+    };
+    let mut resource = f.finish(arn, stage);
+    resource.name = Some(stage_name);
+    resource
+}
+
+fn efs_file_system(mut f: Fields<'_>) -> Resource {
+    let id = f
+        .text(&["FileSystemId"])
+        .or_else(|| f.ci.name.clone())
+        .unwrap_or_else(|| f.ci.resource_id.clone());
+    let arn = arn_or(&f, &[&["Arn"], &["FileSystemArn"]], || {
+        format!(
+            "arn:aws:elasticfilesystem:{}:{}:file-system/{id}",
+            f.ci.region, f.ci.account
+        )
+    });
+    let backup = match f.text(&["BackupPolicy", "Status"]) {
+        Some(status) => status.eq_ignore_ascii_case("ENABLED"),
+        None => {
+            f.missing("backup_policy_enabled", &["BackupPolicy", "Status"]);
+            false
+        }
+    };
+    let fs = EfsFileSystem {
+        encrypted: f.need_bool("encrypted", &["Encrypted"]),
+        kms_key_id: f.text(&["KmsKeyId"]),
+        backup_policy_enabled: backup,
+        life_cycle_state: f.text(&["LifeCycleState"]).unwrap_or_default(),
+    };
+    let mut resource = f.finish(arn, fs);
+    resource.name = Some(id);
+    resource
+}
+
+fn classic_load_balancer(mut f: Fields<'_>) -> Resource {
+    let name = f
+        .text(&["LoadBalancerName"])
+        .or_else(|| f.ci.name.clone())
+        .unwrap_or_else(|| f.ci.resource_id.clone());
+    let arn =
+        f.ci.arn
+            .clone()
+            .filter(|a| !a.is_empty())
+            .unwrap_or_else(|| {
+                format!(
+                    "arn:aws:elasticloadbalancing:{}:{}:loadbalancer/{name}",
+                    f.ci.region, f.ci.account
+                )
+            });
+    let listeners: Vec<ClassicListener> = match f.c(&["ListenerDescriptions"]) {
+        Some(v) => items(Some(&v))
+            .iter()
+            .map(|d| {
+                let text = |k: &str| json::path(d, &["Listener", k]).and_then(|v| as_text(&v));
+                ClassicListener {
+                    protocol: text("Protocol").unwrap_or_default().to_ascii_uppercase(),
+                    port: json::path(d, &["Listener", "LoadBalancerPort"])
+                        .and_then(|v| as_i64(&v))
+                        .and_then(|p| i32::try_from(p).ok())
+                        .unwrap_or(0),
+                    instance_protocol: text("InstanceProtocol").map(|p| p.to_ascii_uppercase()),
+                    ssl_certificate_id: text("SSLCertificateId"),
+                    security_policy: None,
+                }
+            })
+            .collect(),
+        None => {
+            f.missing("listeners", &["listenerDescriptions"]);
+            Vec::new()
+        }
+    };
+    if listeners
+        .iter()
+        .any(|l| matches!(l.protocol.as_str(), "HTTPS" | "SSL"))
+    {
+        // The item names the policies but not the predefined policy they reference.
+        f.not_recorded("security_policy");
+    }
+    let attribute = |f: &mut Fields<'_>, field: &str, key: &str| -> bool {
+        match f
+            .s(&["LoadBalancerAttributes", key, "Enabled"])
+            .and_then(|v| as_bool(&v))
+        {
+            Some(v) => v,
+            None => {
+                f.missing(
+                    field,
+                    &[
+                        "supplementaryConfiguration",
+                        "LoadBalancerAttributes",
+                        key,
+                        "enabled",
+                    ],
+                );
+                false
+            }
+        }
+    };
+    let access_logs_enabled = attribute(&mut f, "access_logs_enabled", "AccessLog");
+    let cross_zone = attribute(&mut f, "cross_zone", "CrossZoneLoadBalancing");
+    let lb = ClassicLoadBalancer {
+        scheme: f.text(&["Scheme"]).unwrap_or_default(),
+        vpc_id: f.text(&["VpcId"]).or_else(|| f.text(&["VPCId"])),
+        listeners,
+        access_logs_enabled,
+        cross_zone,
+    };
+    let mut resource = f.finish(arn, lb);
+    resource.name = Some(name);
     resource
 }
 

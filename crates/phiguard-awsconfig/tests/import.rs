@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use phiguard_awsconfig::{Import, NEVER_IN_CONFIG, NOT_IN_SNAPSHOTS, import};
+use phiguard_awsconfig::{Import, NOT_IN_SNAPSHOTS, import, never_in_config};
 use phiguard_controls::{CATALOGUE, Settings};
 use phiguard_model::{CoverageState, DataSource, Details, GLOBAL, Resource, Status, Timestamp};
 
@@ -65,15 +65,12 @@ fn a_snapshot_folder_is_read_recursively() {
     );
     assert_eq!(
         import.unmapped,
-        BTreeMap::from([
-            ("AWS::EFS::FileSystem".to_string(), 1),
-            ("AWS::SSM::ManagedInstanceInventory".to_string(), 2),
-        ])
+        BTreeMap::from([("AWS::SSM::ManagedInstanceInventory".to_string(), 2),])
     );
     assert!(
         inv.source
             .description
-            .ends_with("unmapped resource types: AWS::EFS::FileSystem (1), AWS::SSM::ManagedInstanceInventory (2)"),
+            .ends_with("unmapped resource types: AWS::SSM::ManagedInstanceInventory (2)"),
         "{}",
         inv.source.description
     );
@@ -81,8 +78,13 @@ fn a_snapshot_folder_is_read_recursively() {
         &import,
         "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-0a1b2c3d4e5f60718",
     );
-    assert!(
-        matches!(&efs.details, Details::Tagged(t) if t.resource_type.as_deref() == Some("AWS::EFS::FileSystem"))
+    // Mapped (CloudFormation-shaped item): encryption read, the absent backup policy is a
+    // field error rather than "off".
+    assert!(matches!(&efs.details, Details::EfsFileSystem(f) if f.encrypted));
+    assert_eq!(
+        efs.field_error("backup_policy_enabled")
+            .map(|e| e.code.as_str()),
+        Some("MissingFromConfigurationItem")
     );
 }
 
@@ -228,7 +230,7 @@ fn coverage_is_collected_only_where_the_snapshot_can_know() {
     // Buckets: every region holds bucket items or records them.
     assert!(state(&import, GLOBAL, DataSource::S3Buckets).is_collected());
     assert!(state(&import, GLOBAL, DataSource::IamUsers).is_collected());
-    for source in NEVER_IN_CONFIG {
+    for source in DataSource::ALL.iter().filter(|s| never_in_config(**s)) {
         let region = if source.is_global() {
             GLOBAL
         } else {
@@ -268,7 +270,7 @@ fn controls_reading_what_config_cannot_know_never_pass() {
             .meta
             .inputs
             .iter()
-            .any(|i| NEVER_IN_CONFIG.contains(&i.source()));
+            .any(|i| never_in_config(i.source()));
         if reads_unknowable {
             blind += 1;
             assert_ne!(
@@ -471,7 +473,7 @@ fn every_data_source_has_a_decision() {
     // Config, or handled specially; otherwise this importer would silently mark it.
     for source in DataSource::ALL {
         let mapped = phiguard_awsconfig::MAPPED.iter().any(|(_, s)| s == source);
-        let never = NEVER_IN_CONFIG.contains(source);
+        let never = never_in_config(*source);
         let special = matches!(
             source,
             DataSource::TaggedResources | DataSource::S3AccountPublicAccessBlock

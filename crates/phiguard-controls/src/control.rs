@@ -83,6 +83,9 @@ pub struct Control {
     pub module: &'static str,
     /// Evaluates the control over an inventory.
     pub evaluate: for<'a> fn(&Ctx<'a>, &mut Findings<'a>),
+    /// A control defined at run time (a custom Rego control): evaluated by this instead of
+    /// `evaluate`, through the same engine path (coverage gating, PHI raise, waivers).
+    pub custom: Option<&'static dyn CustomEvaluate>,
     /// Example inventories.
     #[cfg(test)]
     pub examples: fn() -> Examples,
@@ -96,6 +99,15 @@ impl std::fmt::Debug for Control {
             .finish()
     }
 }
+
+/// The evaluation of a control defined at run time (e.g. a Rego policy).
+pub trait CustomEvaluate: Send + Sync {
+    /// Evaluates over the context, like a built-in control's `evaluate`.
+    fn evaluate<'a>(&self, ctx: &Ctx<'a>, out: &mut Findings<'a>);
+}
+
+/// The `evaluate` of a custom control: it has none of its own (see [`Control::custom`]).
+pub fn no_builtin_evaluation<'a>(_: &Ctx<'a>, _: &mut Findings<'a>) {}
 
 /// The doc sections every control must have, in order.
 pub const DOC_SECTIONS: [&str; 5] = [
@@ -204,6 +216,7 @@ macro_rules! control {
             doc: concat!($($doc, "\n"),*),
             module: module_path!(),
             evaluate,
+            custom: None,
             #[cfg(test)]
             examples,
         };

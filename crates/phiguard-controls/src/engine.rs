@@ -142,7 +142,10 @@ fn run_one<'a>(
     coverage: &CoverageMap<'a>,
 ) -> Vec<Outcome<'a>> {
     let mut findings = Findings::new();
-    (control.evaluate)(ctx, &mut findings);
+    match control.custom {
+        Some(custom) => custom.evaluate(ctx, &mut findings),
+        None => (control.evaluate)(ctx, &mut findings),
+    }
     let (mut evaluations, attested) = findings.into_parts();
     let gaps = gaps(control, ctx, coverage);
     let mut gated: HashSet<(String, String)> = HashSet::new();

@@ -255,3 +255,22 @@ fn every_control_file_is_registered() {
         "a registered control has no file of its own"
     );
 }
+
+/// Issue 4: every control tells the user how to fix a failure in the console, with the AWS
+/// CLI and with Terraform (CloudFormation where natural): `- Console:`, `- CLI:` and
+/// `- Terraform:` bullets in its Remediation section, each with text.
+#[test]
+fn every_remediation_has_console_cli_and_terraform_steps() {
+    let mut wrong = Vec::new();
+    for c in CATALOGUE {
+        let r = c.remediation();
+        let missing = r.missing();
+        if !missing.is_empty() {
+            wrong.push(format!("{}: no {} step", c.id(), missing.join(", ")));
+        }
+        if r.summary.is_empty() && r.steps.is_empty() {
+            wrong.push(format!("{}: empty remediation", c.id()));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

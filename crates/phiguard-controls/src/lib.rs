@@ -11,14 +11,16 @@
 pub mod catalogue;
 pub mod control;
 pub mod controls;
+pub mod coverage;
 pub mod ctx;
 pub mod engine;
+pub mod remediation;
 pub mod settings;
 #[cfg(test)]
 pub mod testkit;
 
 pub use catalogue::{CATALOGUE, closest, find, suggest};
-pub use control::{Control, Input, Lifecycle, Meta};
+pub use control::{Control, CustomEvaluate, Input, Lifecycle, Meta};
 pub use ctx::{Ctx, Findings};
 pub use engine::{Diagnostic, DiagnosticLevel, Outcome, ScanResult, evaluate};
 pub use settings::{

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
-use phiguard_model::{PhiTags, Severity, Timestamp};
+use phiguard_model::{PhiTags, Records, Severity, Timestamp};
 
 /// Thresholds controls compare against.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,6 +138,9 @@ pub struct Settings {
     pub selection: Selection,
     /// Waivers.
     pub waivers: Vec<Waiver>,
+    /// The compliance records (`phiguard scan --db`): BAA register, vendors, findings, risk
+    /// assessments. [`Records::NotGiven`] by default.
+    pub records: Records,
 }
 
 impl Settings {
@@ -156,6 +159,7 @@ impl Settings {
             severity_overrides: BTreeMap::new(),
             selection: Selection::default(),
             waivers: Vec::new(),
+            records: Records::NotGiven,
         }
     }
 }

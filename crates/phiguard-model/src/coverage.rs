@@ -82,6 +82,23 @@ data_sources! {
     CloudfrontDistributions => ("cloudfront_distributions", "cloudfront", true, "CloudFront distributions with viewer and origin TLS settings."),
     SecretsManagerSecrets => ("secrets_manager_secrets", "secretsmanager", false, "Secrets Manager secrets (metadata only, never values)."),
     LambdaFunctions => ("lambda_functions", "lambda", false, "Lambda functions with resource policy and function URL auth type."),
+    AccessAnalyzers => ("access_analyzers", "access-analyzer", false, "IAM Access Analyzer analyzers and their active external-access findings (access-analyzer:ListAnalyzers, ListFindings)."),
+    MacieSessions => ("macie_sessions", "macie2", false, "Amazon Macie status, automated discovery and classification jobs' buckets (macie2:GetMacieSession, GetAutomatedDiscoveryConfiguration, ListClassificationJobs)."),
+    InspectorStatuses => ("inspector_statuses", "inspector2", false, "Amazon Inspector account and EC2/ECR/Lambda scan status (inspector2:BatchGetAccountStatus)."),
+    SsmDocuments => ("ssm_documents", "ssm", false, "Systems Manager documents owned by the account with their share permissions (ssm:ListDocuments, DescribeDocumentPermission)."),
+    Ec2Subnets => ("ec2_subnets", "ec2", false, "VPC subnets with their public-IP-on-launch setting (ec2:DescribeSubnets)."),
+    Ec2NetworkAcls => ("ec2_network_acls", "ec2", false, "Network ACLs with their rules and subnets (ec2:DescribeNetworkAcls)."),
+    Ec2RouteTables => ("ec2_route_tables", "ec2", false, "Route tables with routes and subnet associations (ec2:DescribeRouteTables)."),
+    SsmManagedInstances => ("ssm_managed_instances", "ssm", false, "Systems Manager managed nodes with patch and association compliance (ssm:DescribeInstanceInformation, ListResourceComplianceSummaries)."),
+    RdsParameterGroups => ("rds_parameter_groups", "rds", false, "RDS DB and DB cluster parameter groups in use, with their TLS parameters (rds:DescribeDBParameters, DescribeDBClusterParameters)."),
+    OpensearchDomains => ("opensearch_domains", "es", false, "OpenSearch Service domains with encryption, endpoint TLS and log publishing options (es:ListDomainNames, DescribeDomains)."),
+    RedshiftClusters => ("redshift_clusters", "redshift", false, "Redshift clusters with encryption, audit logging and parameter group settings (redshift:DescribeClusters, DescribeLoggingStatus, DescribeClusterParameters)."),
+    ApigatewayStages => ("apigateway_stages", "apigateway", false, "API Gateway REST API stages with client certificate, logging and WAF settings (apigateway:GET /restapis, /stages)."),
+    ApigatewayDomains => ("apigateway_domains", "apigateway", false, "API Gateway custom domain names with their TLS security policy (apigateway:GET /domainnames)."),
+    BackupRestoreTestingPlans => ("backup_restore_testing_plans", "backup", false, "AWS Backup restore testing plans and the resource types they restore (backup:ListRestoreTestingPlans, ListRestoreTestingSelections)."),
+    OrganizationsScps => ("organizations_scps", "organizations", true, "Service control policies that apply to the account through its OUs and root (organizations:ListParents, ListPoliciesForTarget, DescribePolicy)."),
+    ElbLoadBalancers => ("elb_load_balancers", "elasticloadbalancing", false, "Classic Load Balancers with listeners, SSL negotiation policies and attributes (elasticloadbalancing:DescribeLoadBalancers, DescribeLoadBalancerPolicies, DescribeLoadBalancerAttributes)."),
+    EfsFileSystems => ("efs_file_systems", "elasticfilesystem", false, "EFS file systems with encryption and backup policy (elasticfilesystem:DescribeFileSystems, DescribeBackupPolicy)."),
 }
 
 impl fmt::Display for DataSource {

@@ -13,6 +13,7 @@ pub mod inventory;
 pub mod kinds;
 pub mod phi;
 pub mod policy;
+pub mod records;
 pub mod resource;
 
 pub use areas::{SeedArea, SharedArea};
@@ -22,6 +23,7 @@ pub use hipaa::Citation;
 pub use inventory::{Account, Inventory, InventoryError, SCHEMA_VERSION, Source, SourceKind};
 pub use phi::PhiTags;
 pub use policy::PolicyDocument;
+pub use records::{Records, RecordsSnapshot};
 pub use resource::{Details, FieldError, Resource, ResourceKind};
 
 /// The region name used for global services and account-level data (IAM, S3 listing, CloudFront,

@@ -102,6 +102,23 @@ resource_kinds! {
     Distribution(Distribution) => ("distribution", "CloudFront distribution", CloudfrontDistributions),
     Secret(Secret) => ("secret", "Secrets Manager secret", SecretsManagerSecrets),
     LambdaFunction(LambdaFunction) => ("lambda_function", "Lambda function", LambdaFunctions),
+    AccessAnalyzer(AccessAnalyzer) => ("access_analyzer", "IAM Access Analyzer analyzer", AccessAnalyzers),
+    MacieSession(MacieSession) => ("macie_session", "Amazon Macie session", MacieSessions),
+    InspectorStatus(InspectorStatus) => ("inspector_status", "Amazon Inspector account status", InspectorStatuses),
+    SsmManagedInstance(SsmManagedInstance) => ("ssm_managed_instance", "Systems Manager managed node", SsmManagedInstances),
+    SsmDocument(SsmDocument) => ("ssm_document", "Systems Manager document", SsmDocuments),
+    Subnet(Subnet) => ("subnet", "VPC subnet", Ec2Subnets),
+    NetworkAcl(NetworkAcl) => ("network_acl", "VPC network ACL", Ec2NetworkAcls),
+    RouteTable(RouteTable) => ("route_table", "VPC route table", Ec2RouteTables),
+    RdsParameterGroup(RdsParameterGroup) => ("rds_parameter_group", "RDS parameter group", RdsParameterGroups),
+    OpensearchDomain(OpensearchDomain) => ("opensearch_domain", "OpenSearch Service domain", OpensearchDomains),
+    RedshiftCluster(RedshiftCluster) => ("redshift_cluster", "Redshift cluster", RedshiftClusters),
+    ApigatewayStage(ApigatewayStage) => ("apigateway_stage", "API Gateway REST API stage", ApigatewayStages),
+    ApigatewayDomain(ApigatewayDomain) => ("apigateway_domain", "API Gateway custom domain name", ApigatewayDomains),
+    EfsFileSystem(EfsFileSystem) => ("efs_file_system", "EFS file system", EfsFileSystems),
+    BackupRestoreTestingPlan(BackupRestoreTestingPlan) => ("backup_restore_testing_plan", "AWS Backup restore testing plan", BackupRestoreTestingPlans),
+    ServiceControlPolicy(ServiceControlPolicy) => ("service_control_policy", "Service control policy", OrganizationsScps),
+    ClassicLoadBalancer(ClassicLoadBalancer) => ("classic_load_balancer", "Classic Load Balancer", ElbLoadBalancers),
 }
 
 impl From<Tagged> for Details {

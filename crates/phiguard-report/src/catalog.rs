@@ -36,16 +36,38 @@ pub fn control_markdown(control: &Control) -> String {
     ));
     let sources: Vec<&str> = m.inputs.iter().map(|i| i.source().as_str()).collect();
     out.push_str(&format!("| Data sources | {} |\n\n", code_list(&sources)));
+    let mut in_remediation = false;
     for line in control.doc.lines() {
         // Doc headings become second-level headings under the control's title.
         if let Some(heading) = line.trim_start().strip_prefix("# ") {
             out.push_str(&format!("## {heading}\n"));
-        } else {
+            in_remediation = heading.trim() == "Remediation";
+            if in_remediation {
+                remediation_markdown(&mut out, &control.remediation());
+            }
+        } else if !in_remediation {
             out.push_str(line.strip_prefix(' ').unwrap_or(line));
             out.push('\n');
         }
     }
     out
+}
+
+/// The Remediation section as Markdown: summary, one `###` heading per labelled step, other
+/// bullets.
+fn remediation_markdown(out: &mut String, r: &phiguard_controls::remediation::Remediation) {
+    if !r.summary.is_empty() {
+        let _ = write!(out, "{}\n\n", r.summary);
+    }
+    for step in &r.steps {
+        let _ = write!(out, "### {}\n\n{}\n\n", step.label, step.text);
+    }
+    for item in &r.other {
+        let _ = writeln!(out, "- {item}");
+    }
+    if !r.other.is_empty() {
+        out.push('\n');
+    }
 }
 
 /// The catalogue as a Markdown table (for `docs/controls/README.md` and `controls list
@@ -316,10 +338,20 @@ pub fn explain(control: &Control) -> String {
     field(&mut out, "lifecycle", &[lifecycle(control).to_string()]);
     field(&mut out, "docs", &[crate::view::docs_path(m.id)]);
 
+    // The Remediation section is shown as labelled steps (Console, CLI, Terraform,
+    // CloudFormation) after its summary.
+    let mut in_remediation = false;
     for block in doc_blocks(control.doc) {
+        if in_remediation && !matches!(block, Block::Heading(_)) {
+            continue;
+        }
         match block {
             Block::Heading(h) => {
                 let _ = writeln!(out, "\n{}", h.to_uppercase());
+                in_remediation = h == "Remediation";
+                if in_remediation {
+                    remediation_into(&mut out, &control.remediation());
+                }
             }
             Block::Paragraph(p) => wrap_into(&mut out, &p, "  ", "  "),
             Block::Item(item) => wrap_into(&mut out, &item, "  - ", "    "),
@@ -331,6 +363,24 @@ pub fn explain(control: &Control) -> String {
         out.pop();
     }
     out.replace("\n\n\n", "\n\n")
+}
+
+/// A remediation as `explain` shows it: the summary, then each labelled step as a heading
+/// with its text indented below, then any other bullet.
+fn remediation_into(out: &mut String, r: &phiguard_controls::remediation::Remediation) {
+    if !r.summary.is_empty() {
+        wrap_into(out, &r.summary, "  ", "  ");
+    }
+    for step in &r.steps {
+        let _ = writeln!(out, "\n  {}", step.label);
+        wrap_into(out, &step.text, "    ", "    ");
+    }
+    if !r.other.is_empty() {
+        out.push('\n');
+    }
+    for item in &r.other {
+        wrap_into(out, item, "  - ", "    ");
+    }
 }
 
 enum Block {
@@ -386,7 +436,8 @@ fn doc_blocks(doc: &str) -> Vec<Block> {
 }
 
 /// Splits text into words, keeping a `code span` together when it fits in `room` columns
-/// and attached to punctuation right next to it, and showing `<https://...>` autolinks as
+/// with one to spare (for punctuation attached to it) and attached to punctuation right next
+/// to it, and showing `<https://...>` autolinks as
 /// bare URLs.
 fn tokens(text: &str, room: usize) -> Vec<String> {
     fn push(out: &mut Vec<String>, pieces: Vec<String>, attach: bool) {
@@ -405,7 +456,7 @@ fn tokens(text: &str, room: usize) -> Vec<String> {
         let is_span = i % 2 == 1 && (balanced || i + 1 < parts.len());
         if is_span {
             let span = format!("`{part}`");
-            let pieces = if span.chars().count() <= room {
+            let pieces = if span.chars().count() < room {
                 vec![span]
             } else {
                 span.split_whitespace().map(str::to_string).collect()

@@ -3,9 +3,12 @@
 //! write to the `io::Write` they are given.
 
 pub mod catalog;
+pub mod coverage;
 pub mod csv;
 pub mod html;
+pub mod html_records;
 pub mod json;
+pub mod matrix;
 pub mod ocsf;
 pub mod text;
 mod view;

@@ -240,6 +240,15 @@ fn summary(out: &mut String, report: &Report<'_>, paint: Paint) {
         false,
         paint,
     );
+    if let Some(matrix) = &report.shared_responsibility {
+        let text = crate::matrix::text(matrix);
+        let mut lines = text.lines();
+        let heading = lines.next().unwrap_or_default();
+        let _ = writeln!(out, "\n{}", paint.bold(heading));
+        for line in lines {
+            let _ = writeln!(out, "{}", clean(line));
+        }
+    }
 
     if !report.diagnostics.is_empty() {
         let _ = writeln!(out, "\n{}", paint.bold("diagnostics"));

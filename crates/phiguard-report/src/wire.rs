@@ -51,6 +51,15 @@ pub struct Report<'a> {
     /// absent from reports without it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_review: Option<LogReview>,
+    /// The compliance records the scan read (`phiguard scan --db`): BAA register, vendors,
+    /// open findings, risk assessments. Optional: absent from reports without them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub records: Option<phiguard_model::RecordsSnapshot>,
+    /// The shared-responsibility matrix: per area what AWS covers (with its attestations) and
+    /// the customer's controls' counts, also per service model. Optional: absent from reports
+    /// written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared_responsibility: Option<crate::matrix::Matrix>,
 }
 
 /// A review of CloudTrail logs run with the scan (HIPAA 164.308(a)(1)(ii)(D) information
@@ -534,7 +543,7 @@ pub fn build<'a>(
         .collect();
     regions.sort();
     regions.dedup();
-    Report {
+    let mut report = Report {
         report_version: REPORT_VERSION,
         tool: Tool {
             name: "phiguard".into(),
@@ -607,7 +616,11 @@ pub fn build<'a>(
             })
             .collect(),
         log_review: None,
-    }
+        records: settings.records.snapshot().cloned(),
+        shared_responsibility: None,
+    };
+    report.shared_responsibility = Some(crate::matrix::build(&report));
+    report
 }
 
 /// The HIPAA standard a citation belongs to, as the Security Rule numbers standards:

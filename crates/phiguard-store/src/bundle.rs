@@ -21,7 +21,7 @@ use crate::{StoreError, sha256_hex};
 pub const FORMAT: &str = "phiguard-records-bundle/v1";
 
 /// The record tables exported.
-pub const KINDS: [&str; 8] = [
+pub const KINDS: [&str; 9] = [
     "agreement",
     "vendor",
     "questionnaire_template",
@@ -30,6 +30,7 @@ pub const KINDS: [&str; 8] = [
     "risk_assessment",
     "risk",
     "evidence",
+    "scan",
 ];
 
 /// The signed manifest.

@@ -51,7 +51,7 @@ pub struct Revision {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Link {
     /// `agreement`, `vendor`, `questionnaire_request`, `risk_assessment`, `risk`,
-    /// `finding`, `control`.
+    /// `finding`, `control`, `scan`.
     pub kind: String,
     /// Its id (`BAA-0001`, `REQ-0001:B8`, `S3-004`, ...).
     pub id: String,
@@ -60,7 +60,7 @@ pub struct Link {
 impl Link {
     /// Parses `KIND:ID` (e.g. `agreement:BAA-0001`, `control:S3-004`).
     pub fn parse(text: &str) -> Result<Link, StoreError> {
-        const KINDS: [&str; 7] = [
+        const KINDS: [&str; 8] = [
             "agreement",
             "vendor",
             "questionnaire_request",
@@ -68,6 +68,7 @@ impl Link {
             "risk",
             "finding",
             "control",
+            "scan",
         ];
         let (kind, id) = text.split_once(':').ok_or_else(|| {
             StoreError::invalid(

@@ -27,6 +27,8 @@ pub mod questionnaire;
 pub mod record;
 pub mod reminders;
 pub mod risk;
+pub mod scan;
+pub mod snapshot;
 pub mod store;
 pub mod vendor;
 

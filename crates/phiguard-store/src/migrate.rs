@@ -42,6 +42,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_records.sql"),
         postgres: include_str!("../migrations/postgres/0002_records.sql"),
     },
+    Migration {
+        version: 3,
+        name: "scans",
+        sqlite: include_str!("../migrations/sqlite/0003_scans.sql"),
+        postgres: include_str!("../migrations/postgres/0003_scans.sql"),
+    },
 ];
 
 /// The schema version this build writes.

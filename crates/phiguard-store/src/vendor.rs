@@ -277,6 +277,23 @@ pub fn has_active_baa(vendor: &Stored<Vendor>, agreements: &[Stored<Agreement>])
     })
 }
 
+/// Whether the vendor has a BAA in the register that is in effect on `today` (signed or
+/// active, effective, not past its expiry unless it renews itself).
+pub fn has_baa_in_effect_on(
+    vendor: &Stored<Vendor>,
+    agreements: &[Stored<Agreement>],
+    today: Date,
+) -> bool {
+    agreements.iter().any(|a| {
+        a.record.is_baa()
+            && crate::snapshot::in_effect_on(&a.record, today)
+            && (a.record.vendor_id.as_deref() == Some(vendor.id.as_str())
+                || a.record
+                    .counterparty
+                    .eq_ignore_ascii_case(&vendor.record.legal_name))
+    })
+}
+
 /// What [`reconcile_baa_findings`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BaaCheck {
@@ -288,8 +305,8 @@ pub struct BaaCheck {
     pub still_open: Vec<String>,
 }
 
-/// Opens a critical finding for every vendor with PHI access and no active BAA (once per
-/// vendor), and closes such findings once the gap is gone.
+/// Opens a critical finding for every vendor with PHI access and no BAA in effect today
+/// (once per vendor), and closes such findings once the gap is gone.
 pub fn reconcile_baa_findings(tx: &mut Tx<'_>) -> Result<BaaCheck, StoreError> {
     let vendors: Vec<Stored<Vendor>> = tx.list()?;
     let agreements: Vec<Stored<Agreement>> = tx.list()?;
@@ -303,7 +320,7 @@ pub fn reconcile_baa_findings(tx: &mut Tx<'_>) -> Result<BaaCheck, StoreError> {
             .find(|f| f.record.source_ref == source_ref && f.record.status.is_open());
         let gap = v.record.phi_access != PhiAccess::None
             && v.record.lifecycle != Lifecycle::Terminated
-            && !has_active_baa(v, &agreements);
+            && !has_baa_in_effect_on(v, &agreements, today);
         match (gap, open) {
             (true, None) => {
                 let finding = Finding {

@@ -265,6 +265,8 @@ pub(crate) fn resource(g: &mut Gen<'_>, kind: ResourceKind) -> Resource {
                 subnet_id: Some(format!("subnet-{:017x}", g.serial % 389)),
                 security_groups: vec![format!("sg-{:017x}", g.serial % 211)],
                 image_id: Some("ami-0example000000001".into()),
+                stopped_since: None,
+                enclave_enabled: false,
             };
             (g.arn("ec2", &format!("instance/{id}")), id, instance.into())
         }
@@ -307,6 +309,7 @@ pub(crate) fn resource(g: &mut Gen<'_>, kind: ResourceKind) -> Resource {
                 cloudwatch_logs_exports: vec!["postgresql".into()],
                 cluster_identifier: None,
                 iam_database_authentication: g.rng.chance(40),
+                monitoring_interval: *g.rng.pick(&[0, 60]),
             };
             (g.arn("rds", &format!("db:{name}")), name, instance.into())
         }
@@ -423,6 +426,7 @@ pub(crate) fn resource(g: &mut Gen<'_>, kind: ResourceKind) -> Resource {
                 .into(),
                 finding_publishing_frequency: "SIX_HOURS".into(),
                 features: vec!["CLOUD_TRAIL".into(), "S3_DATA_EVENTS".into()],
+                high_severity_findings: 0,
             };
             (
                 g.arn("guardduty", &format!("detector/{id}")),
@@ -614,6 +618,315 @@ pub(crate) fn resource(g: &mut Gen<'_>, kind: ResourceKind) -> Resource {
                 g.arn("lambda", &format!("function:{name}")),
                 name,
                 function.into(),
+            )
+        }
+        ResourceKind::AccessAnalyzer => {
+            let name = g.id("analyzer");
+            let analyzer = AccessAnalyzer {
+                analyzer_type: "ACCOUNT".into(),
+                status: "ACTIVE".into(),
+                active_findings: Vec::new(),
+            };
+            (
+                g.arn("access-analyzer", &format!("analyzer/{name}")),
+                name,
+                analyzer.into(),
+            )
+        }
+        ResourceKind::MacieSession => {
+            let session = MacieSession {
+                status: "ENABLED".into(),
+                automated_discovery: g.rng.chance(50),
+                job_buckets: Vec::new(),
+            };
+            let id = g.id("session");
+            (
+                g.arn("macie2", &format!("session/{id}")),
+                id,
+                session.into(),
+            )
+        }
+        ResourceKind::InspectorStatus => {
+            let on = if g.rng.chance(60) {
+                "ENABLED"
+            } else {
+                "DISABLED"
+            };
+            let status = InspectorStatus {
+                state: on.into(),
+                ec2: on.into(),
+                ecr: on.into(),
+                lambda: "DISABLED".into(),
+            };
+            let id = g.id("status");
+            (
+                g.arn("inspector2", &format!("account/{id}")),
+                id,
+                status.into(),
+            )
+        }
+        ResourceKind::SsmManagedInstance => {
+            let id = g.id("i");
+            let node = SsmManagedInstance {
+                instance_id: id.clone(),
+                ping_status: "Online".into(),
+                platform_type: "Linux".into(),
+                patch_compliance: Some(
+                    if g.rng.chance(80) {
+                        "COMPLIANT"
+                    } else {
+                        "NON_COMPLIANT"
+                    }
+                    .into(),
+                ),
+                association_compliance: None,
+                non_compliant: Vec::new(),
+            };
+            (
+                g.arn("ssm", &format!("managed-instance/{id}")),
+                id,
+                node.into(),
+            )
+        }
+        ResourceKind::RdsParameterGroup => {
+            let name = g.id("pg");
+            let cluster = g.rng.chance(30);
+            let parameter = if cluster {
+                "require_secure_transport"
+            } else {
+                "rds.force_ssl"
+            };
+            let value = if g.rng.chance(70) { "1" } else { "0" };
+            let group = RdsParameterGroup {
+                cluster,
+                parameters: [(parameter.to_string(), value.to_string())].into(),
+                members: vec![g.id("db")],
+            };
+            let noun = if cluster { "cluster-pg" } else { "pg" };
+            (g.arn("rds", &format!("{noun}:{name}")), name, group.into())
+        }
+        ResourceKind::OpensearchDomain => {
+            let name = g.id("search");
+            let good = g.rng.chance(80);
+            let domain = OpensearchDomain {
+                engine_version: "OpenSearch_2.11".into(),
+                encryption_at_rest: good,
+                kms_key_id: g.maybe_key(60),
+                node_to_node_encryption: good,
+                enforce_https: good,
+                tls_security_policy: Some(
+                    if good {
+                        "Policy-Min-TLS-1-2-2019-07"
+                    } else {
+                        "Policy-Min-TLS-1-0-2019-07"
+                    }
+                    .into(),
+                ),
+                vpc_id: Some(format!("vpc-{:017x}", g.serial % 97)),
+                log_publishing: vec!["AUDIT_LOGS".into()],
+                fine_grained_access_control: good,
+            };
+            (g.arn("es", &format!("domain/{name}")), name, domain.into())
+        }
+        ResourceKind::RedshiftCluster => {
+            let name = g.id("warehouse");
+            let good = g.rng.chance(75);
+            let cluster = RedshiftCluster {
+                encrypted: good,
+                kms_key_id: g.maybe_key(60),
+                publicly_accessible: !good && g.rng.chance(30),
+                automated_snapshot_retention_period: if good { 7 } else { 0 },
+                audit_logging: good,
+                parameter_groups: vec!["default.redshift-1.0".into()],
+                parameters: [("require_ssl".to_string(), good.to_string())].into(),
+                allow_version_upgrade: true,
+                enhanced_vpc_routing: good,
+                vpc_id: Some(format!("vpc-{:017x}", g.serial % 97)),
+            };
+            (
+                g.arn("redshift", &format!("cluster:{name}")),
+                name,
+                cluster.into(),
+            )
+        }
+        ResourceKind::ApigatewayStage => {
+            let api = g.id("api");
+            let stage = ApigatewayStage {
+                rest_api_id: api.clone(),
+                rest_api_name: api.clone(),
+                stage_name: "prod".into(),
+                client_certificate_id: g.rng.chance(40).then(|| "abc123".to_string()),
+                logging_level: Some(if g.rng.chance(70) { "INFO" } else { "OFF" }.into()),
+                access_log_destination: None,
+                web_acl_arn: None,
+                tracing_enabled: false,
+                cache_cluster_enabled: false,
+            };
+            (
+                format!(
+                    "arn:aws:apigateway:{}::/restapis/{api}/stages/prod",
+                    g.region
+                ),
+                format!("{api}/prod"),
+                stage.into(),
+            )
+        }
+        ResourceKind::ApigatewayDomain => {
+            let name = format!("{}.example.org", g.id("api"));
+            let domain = ApigatewayDomain {
+                domain_name: name.clone(),
+                security_policy: Some(
+                    if g.rng.chance(80) {
+                        "TLS_1_2"
+                    } else {
+                        "TLS_1_0"
+                    }
+                    .into(),
+                ),
+                endpoint_types: vec!["REGIONAL".into()],
+                certificate_arn: None,
+            };
+            (
+                format!("arn:aws:apigateway:{}::/domainnames/{name}", g.region),
+                name,
+                domain.into(),
+            )
+        }
+        ResourceKind::EfsFileSystem => {
+            let id = format!("fs-{:017x}", g.serial);
+            let fs = EfsFileSystem {
+                encrypted: g.rng.chance(85),
+                kms_key_id: g.maybe_key(50),
+                backup_policy_enabled: g.rng.chance(70),
+                life_cycle_state: "available".into(),
+            };
+            (
+                g.arn("elasticfilesystem", &format!("file-system/{id}")),
+                id,
+                fs.into(),
+            )
+        }
+        ResourceKind::SsmDocument => {
+            let name = g.id("doc");
+            let doc = SsmDocument {
+                document_type: "Command".into(),
+                public: g.rng.chance(5),
+                shared_with: Vec::new(),
+            };
+            (g.arn("ssm", &format!("document/{name}")), name, doc.into())
+        }
+        ResourceKind::Subnet => {
+            let id = g.id("subnet");
+            let subnet = Subnet {
+                vpc_id: "vpc-0example0000001".into(),
+                cidr_block: "10.0.1.0/24".into(),
+                availability_zone: "us-east-1a".into(),
+                map_public_ip_on_launch: g.rng.chance(20),
+                default_for_az: false,
+            };
+            (g.arn("ec2", &format!("subnet/{id}")), id, subnet.into())
+        }
+        ResourceKind::NetworkAcl => {
+            let id = g.id("acl");
+            let open = g.rng.chance(40);
+            let acl = NetworkAcl {
+                vpc_id: "vpc-0example0000001".into(),
+                is_default: open,
+                entries: vec![NetworkAclEntry {
+                    rule_number: 100,
+                    egress: false,
+                    protocol: if open { "-1" } else { "6" }.into(),
+                    rule_action: "allow".into(),
+                    cidr_block: Some("0.0.0.0/0".into()),
+                    ipv6_cidr_block: None,
+                    port_from: (!open).then_some(443),
+                    port_to: (!open).then_some(443),
+                }],
+                subnets: vec![format!("subnet-{id}")],
+            };
+            (g.arn("ec2", &format!("network-acl/{id}")), id, acl.into())
+        }
+        ResourceKind::RouteTable => {
+            let id = g.id("rtb");
+            let public = g.rng.chance(30);
+            let table = RouteTable {
+                vpc_id: "vpc-0example0000001".into(),
+                main: false,
+                subnets: Vec::new(),
+                routes: vec![Route {
+                    destination: "0.0.0.0/0".into(),
+                    target: if public {
+                        "igw-0example01"
+                    } else {
+                        "nat-0example01"
+                    }
+                    .into(),
+                    state: "active".into(),
+                }],
+            };
+            (g.arn("ec2", &format!("route-table/{id}")), id, table.into())
+        }
+        ResourceKind::BackupRestoreTestingPlan => {
+            let name = g.id("restore-test");
+            let plan = BackupRestoreTestingPlan {
+                schedule_expression: "cron(0 6 ? * SUN *)".into(),
+                last_execution: Some(g.days_ago(7)),
+                protected_resource_types: vec!["RDS".into(), "EBS".into()],
+            };
+            (
+                g.arn("backup", &format!("restore-testing-plan:{name}")),
+                name,
+                plan.into(),
+            )
+        }
+        ResourceKind::ServiceControlPolicy => {
+            let restricted = g.rng.chance(60);
+            let text = if restricted {
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotAction":["iam:*","sts:*"],"Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":["us-east-1","us-west-2"]}}}]}"#
+            } else {
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
+            };
+            let name = if restricted {
+                "deny-other-regions"
+            } else {
+                "FullAWSAccess"
+            };
+            let scp = ServiceControlPolicy {
+                document: PolicyDocument::from_json(text).unwrap_or_default(),
+                attached_to: vec!["r-ab12".into()],
+                aws_managed: !restricted,
+            };
+            (
+                format!(
+                    "arn:aws:organizations::{}:policy/o-example/service_control_policy/p-{:08x}",
+                    g.account, g.serial
+                ),
+                name.into(),
+                scp.into(),
+            )
+        }
+        ResourceKind::ClassicLoadBalancer => {
+            let name = g.id("clb");
+            let tls = g.rng.chance(70);
+            let lb = ClassicLoadBalancer {
+                scheme: "internet-facing".into(),
+                vpc_id: Some(format!("vpc-{:017x}", g.serial % 97)),
+                listeners: vec![ClassicListener {
+                    protocol: if tls { "HTTPS" } else { "HTTP" }.into(),
+                    port: if tls { 443 } else { 80 },
+                    instance_protocol: Some("HTTP".into()),
+                    ssl_certificate_id: tls.then(|| {
+                        format!("arn:aws:acm:{}:{}:certificate/{name}", g.region, g.account)
+                    }),
+                    security_policy: tls.then(|| "ELBSecurityPolicy-TLS-1-2-2017-01".into()),
+                }],
+                access_logs_enabled: g.rng.chance(60),
+                cross_zone: g.rng.chance(80),
+            };
+            (
+                g.arn("elasticloadbalancing", &format!("loadbalancer/{name}")),
+                name,
+                lb.into(),
             )
         }
         ResourceKind::Tagged => {

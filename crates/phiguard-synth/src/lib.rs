@@ -49,7 +49,7 @@ const RESOURCES_PER_ACCOUNT: usize = 5_000;
 const MAX_ACCOUNTS: usize = 500;
 
 /// Relative frequency of each kind among the resources that are not per-region singletons.
-const WEIGHTS: [(ResourceKind, u32); 25] = [
+const WEIGHTS: &[(ResourceKind, u32)] = &[
     (ResourceKind::S3Bucket, 60),
     (ResourceKind::IamUser, 25),
     (ResourceKind::IamGroup, 8),
@@ -74,6 +74,23 @@ const WEIGHTS: [(ResourceKind, u32); 25] = [
     (ResourceKind::Distribution, 5),
     (ResourceKind::Secret, 25),
     (ResourceKind::LambdaFunction, 50),
+    (ResourceKind::AccessAnalyzer, 3),
+    (ResourceKind::MacieSession, 3),
+    (ResourceKind::InspectorStatus, 3),
+    (ResourceKind::SsmManagedInstance, 30),
+    (ResourceKind::SsmDocument, 5),
+    (ResourceKind::Subnet, 20),
+    (ResourceKind::NetworkAcl, 10),
+    (ResourceKind::RouteTable, 10),
+    (ResourceKind::RdsParameterGroup, 10),
+    (ResourceKind::OpensearchDomain, 3),
+    (ResourceKind::RedshiftCluster, 3),
+    (ResourceKind::ApigatewayStage, 10),
+    (ResourceKind::ApigatewayDomain, 3),
+    (ResourceKind::EfsFileSystem, 8),
+    (ResourceKind::ClassicLoadBalancer, 3),
+    (ResourceKind::BackupRestoreTestingPlan, 2),
+    (ResourceKind::ServiceControlPolicy, 2),
     (ResourceKind::Tagged, 40),
 ];
 
@@ -244,7 +261,7 @@ impl Synth {
 
     fn pick_kind(&self, rng: &mut Rng) -> ResourceKind {
         let mut x = rng.below(u64::from(self.total_weight)) as u32;
-        for (kind, w) in WEIGHTS {
+        for &(kind, w) in WEIGHTS {
             if x < w {
                 return kind;
             }

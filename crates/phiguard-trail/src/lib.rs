@@ -14,6 +14,7 @@ pub mod reader;
 pub mod rule;
 pub mod scan;
 pub mod sigma;
+mod skim;
 
 pub use event::{Event, Resource, SessionContext, UserIdentity};
 pub use rule::{Hit, Rule, RuleSource, Ruleset};

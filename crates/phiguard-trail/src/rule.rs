@@ -34,6 +34,21 @@ pub trait Rule: Send + Sync {
     fn event_names(&self) -> Option<Vec<String>>;
     /// Whether the event matches.
     fn matches(&self, event: &Event<'_>) -> bool;
+    /// Whether [`Rule::matches`] may read `requestParameters`, `responseElements`,
+    /// `additionalEventData`, `tlsDetails` or `resources`. A rule that reads only the other
+    /// (typed) fields says `false`: for events no indexed rule wants, the scan then tests it
+    /// on a light parse of the record and parses the whole record only when it matches.
+    /// The default (`true`) is always correct, only slower.
+    fn reads_raw(&self) -> bool {
+        true
+    }
+    /// Whether the rule may match an event of which `light` holds the typed fields only (no
+    /// raw objects, empty `resources`). Must not say `false` for an event the rule matches
+    /// once parsed in full. The default: [`Rule::matches`] when the rule reads no raw field,
+    /// else `true`.
+    fn may_match_light(&self, light: &Event<'_>) -> bool {
+        self.reads_raw() || self.matches(light)
+    }
 }
 
 /// Rules compiled once and indexed by event name.
@@ -62,6 +77,17 @@ impl Ruleset {
             None => self.any.push(i),
         }
         self.rules.push(rule);
+    }
+
+    /// Whether a rule may match an event of which only the typed fields were read (a light
+    /// parse: no raw objects, no `resources`): its name is indexed, or a rule that sees every
+    /// event may match it ([`Rule::may_match_light`]).
+    pub fn may_match(&self, light: &Event<'_>) -> bool {
+        self.by_name.contains_key(light.event_name.as_ref())
+            || self
+                .any
+                .iter()
+                .any(|i| self.rules[*i].may_match_light(light))
     }
 
     /// Every rule, in insertion order.

@@ -249,6 +249,11 @@ impl Analyzers {
         }
     }
 
+    /// Whether an analyzer wants events of this name.
+    fn wants(&self, name: &str) -> bool {
+        !self.any.is_empty() || self.by_name.contains_key(name)
+    }
+
     fn observe(&self, event: &Event<'_>, file: &str) {
         if self.slots.is_empty() {
             return;
@@ -335,11 +340,20 @@ pub trait Visitor: Sync {
     /// Sees one kept event (after filters and de-duplication) read from `file`, with the hits
     /// the rules raised on it.
     fn visit(&self, state: &mut Self::State, event: &Event<'_>, file: &str, hits: &[Hit]);
+    /// Whether it needs every kept event parsed in full. When `false`, it is only called for
+    /// events that rules or analyzers wanted (which include every event with hits); the
+    /// others may be skimmed (their typed fields only) and never reach [`Visitor::visit`].
+    fn every_event(&self) -> bool {
+        true
+    }
 }
 
 /// No extra work.
 impl Visitor for () {
     type State = ();
+    fn every_event(&self) -> bool {
+        false
+    }
     fn start(&self) {}
     fn visit(&self, _: &mut (), _: &Event<'_>, _: &str, _: &[Hit]) {}
 }
@@ -408,42 +422,30 @@ impl<V: Visitor> Run<'_, V> {
         }
         let buf = buf.bytes();
         out.bytes = buf.len() as u64;
-        let filtering = !filter.is_empty();
-        let mut first: Option<&str> = None;
-        let mut last: Option<&str> = None;
-        let mut hits = Vec::new();
-        let mut events = 0u64;
-        let mut filtered = 0u64;
-        let mut duplicates = 0u64;
-        let state = &mut out.state;
-        let errors = reader::parse_records(buf, |event| {
-            if filtering && !filter.keeps(&event) {
-                filtered += 1;
-                return;
-            }
-            if let (Some(seen), Some(id)) = (&self.seen, event.event_id.as_deref())
-                && !seen.first(id, index)
-            {
-                duplicates += 1;
-                return;
-            }
-            events += 1;
-            if let Cow::Borrowed(time) = &event.event_time {
-                let time = *time;
-                if first.is_none_or(|f| time < f) {
-                    first = Some(time);
-                }
-                if last.is_none_or(|l| time > l) {
-                    last = Some(time);
-                }
-            }
-            let before = hits.len();
-            for rule in self.rules.matching(&event) {
-                hits.push(Hit::new(rule, &event, name));
-            }
-            self.analyzers.observe(&event, name);
-            self.visitor.visit(state, &event, name, &hits[before..]);
-        });
+        let mut pass = FilePass {
+            run: self,
+            index,
+            name,
+            filtering: !filter.is_empty(),
+            every_event: self.visitor.every_event(),
+            first: None,
+            last: None,
+            hits: Vec::new(),
+            events: 0,
+            filtered: 0,
+            duplicates: 0,
+            state: &mut out.state,
+        };
+        let errors = reader::parse_records_triaged(buf, &mut pass);
+        let FilePass {
+            first,
+            last,
+            hits,
+            events,
+            filtered,
+            duplicates,
+            ..
+        } = pass;
         out.first_event = first.map(str::to_string);
         out.last_event = last.map(str::to_string);
         out.hits = hits;
@@ -453,6 +455,78 @@ impl<V: Visitor> Run<'_, V> {
         out.errors
             .extend(errors.into_iter().map(|e| e.in_file(name)));
         out
+    }
+}
+
+/// The state of one input's pass over its records.
+struct FilePass<'p, 'r, 'a, V: Visitor> {
+    run: &'p Run<'r, V>,
+    index: u32,
+    name: &'p str,
+    filtering: bool,
+    every_event: bool,
+    first: Option<&'a str>,
+    last: Option<&'a str>,
+    hits: Vec<Hit>,
+    events: u64,
+    filtered: u64,
+    duplicates: u64,
+    state: &'p mut V::State,
+}
+
+impl<'a, V: Visitor> FilePass<'_, '_, 'a, V> {
+    /// Filters, de-duplication, counts and the period; whether the event is kept.
+    fn keep(&mut self, event: &Event<'a>) -> bool {
+        if self.filtering && !self.run.options.filter.keeps(event) {
+            self.filtered += 1;
+            return false;
+        }
+        if let (Some(seen), Some(id)) = (&self.run.seen, event.event_id.as_deref())
+            && !seen.first(id, self.index)
+        {
+            self.duplicates += 1;
+            return false;
+        }
+        self.events += 1;
+        if let Cow::Borrowed(time) = &event.event_time {
+            let time = *time;
+            if self.first.is_none_or(|f| time < f) {
+                self.first = Some(time);
+            }
+            if self.last.is_none_or(|l| time > l) {
+                self.last = Some(time);
+            }
+        }
+        true
+    }
+}
+
+impl<'a, V: Visitor> reader::Triage<'a> for FilePass<'_, '_, 'a, V> {
+    fn wants_full(&mut self, light: &Event<'a>) -> bool {
+        if self.filtering && !self.run.options.filter.keeps(light) {
+            return false;
+        }
+        self.every_event
+            || self.run.analyzers.wants(&light.event_name)
+            || self.run.rules.may_match(light)
+    }
+
+    fn light(&mut self, light: Event<'a>) {
+        self.keep(&light);
+    }
+
+    fn full(&mut self, event: Event<'a>) {
+        if !self.keep(&event) {
+            return;
+        }
+        let before = self.hits.len();
+        for rule in self.run.rules.matching(&event) {
+            self.hits.push(Hit::new(rule, &event, self.name));
+        }
+        self.run.analyzers.observe(&event, self.name);
+        self.run
+            .visitor
+            .visit(self.state, &event, self.name, &self.hits[before..]);
     }
 }
 

@@ -36,7 +36,7 @@ pub enum Command {
     /// Scan AWS (live, an organisation, a saved inventory or AWS Config snapshots) and
     /// evaluate the control catalogue.
     #[command(after_long_help = EXIT_CODES)]
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// Scan the bundled demo clinic (no AWS account needed) and write an HTML report.
     Demo(DemoArgs),
     /// List or explain the controls.
@@ -57,6 +57,8 @@ pub enum Command {
     /// Analyse CloudTrail logs: detections (CIS, HIPAA, Sigma) and rule management.
     #[command(subcommand)]
     Trail(crate::command::trail::TrailCommand),
+    /// Stored scans (`phiguard scan --db`) and the failures new and resolved between two.
+    History(crate::command::history::HistoryArgs),
     /// Compliance records: BAAs, vendors, questionnaires, reminders, audit log.
     #[command(flatten)]
     Records(crate::command::records::RecordsCommand),
@@ -113,6 +115,12 @@ pub struct ScanArgs {
     /// Do not run this control (id or slug); repeatable. Adds to `controls.disabled`.
     #[arg(long = "skip-control", value_name = "ID_OR_SLUG")]
     pub skip_controls: Vec<String>,
+
+    /// The records store (`--db FILE` or `--database-url URL`): the BAA register, vendors and
+    /// risk assessments feed the records controls, and the scan is stored there for
+    /// `phiguard history`. Without one, records controls are `manual`.
+    #[command(flatten, next_help_heading = "Records")]
+    pub records: crate::command::records::StoreArgs,
 }
 
 /// `phiguard demo`.
@@ -151,6 +159,24 @@ pub enum ControlsCommand {
         #[arg(value_name = "ID_OR_SLUG")]
         control: String,
     },
+    /// How the catalogue covers the AWS Config HIPAA pack (130 rules) and Prowler's HIPAA
+    /// mapping (95 checks): each id mapped to controls or excluded with a reason, and totals.
+    Coverage {
+        /// Output format.
+        #[arg(long, short = 'f', value_enum, default_value_t = CoverageFormat::Table)]
+        format: CoverageFormat,
+    },
+}
+
+/// `controls coverage` formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CoverageFormat {
+    /// A table per reference and the totals.
+    Table,
+    /// Every row, the totals and any problem in the coverage data.
+    Json,
+    /// The Markdown page (as in docs/coverage.md).
+    Md,
 }
 
 /// `phiguard init`.

@@ -83,6 +83,9 @@ pub struct Config {
     pub trusted_accounts: Vec<String>,
     /// Waivers, with the line of their `[[waiver]]` header.
     pub waivers: Vec<Waiver>,
+    /// `[custom_controls] dir`: folder of custom `.rego` controls, as written (relative to
+    /// the config file's folder).
+    pub custom_controls_dir: Option<String>,
 }
 
 impl Default for Config {
@@ -104,6 +107,7 @@ impl Default for Config {
             risk_max_age_days: settings.risk_assessment_max_age_days,
             trusted_accounts: Vec::new(),
             waivers: Vec::new(),
+            custom_controls_dir: None,
         }
     }
 }
@@ -417,6 +421,7 @@ const TOP_KEYS: &[&str] = &[
     "risk",
     "trust",
     "waiver",
+    "custom_controls",
 ];
 const PHI_KEYS: &[&str] = &["tags", "accounts"];
 const PHI_TAG_KEYS: &[&str] = &["key", "values"];
@@ -436,6 +441,7 @@ const BAA_KEYS: &[&str] = &["account", "attested_by", "reference", "signed"];
 const RISK_ASSESSMENT_KEYS: &[&str] = &["account", "completed", "performed_by", "reference"];
 const RISK_KEYS: &[&str] = &["max_age_days"];
 const TRUST_KEYS: &[&str] = &["accounts"];
+const CUSTOM_CONTROLS_KEYS: &[&str] = &["dir"];
 const WAIVER_KEYS: &[&str] = &["control", "resource", "reason", "approved_by", "expires"];
 
 /// Largest accepted day count (about 270 years); keeps date arithmetic in range.
@@ -696,6 +702,16 @@ impl<'s> Parser<'s> {
                 && let Some(v) = self.integer(item, "risk.max_age_days", 1, MAX_DAYS)
             {
                 config.risk_max_age_days = v;
+            }
+        }
+
+        if let Some(custom) = self.section(root, "custom_controls") {
+            self.check_keys(custom.table, Some("custom_controls"), CUSTOM_CONTROLS_KEYS);
+            if let Some(item) = custom.table.get("dir")
+                && let Some(value) = self.value(item, "custom_controls.dir", "a string")
+            {
+                config.custom_controls_dir =
+                    self.str(value, "custom_controls.dir").map(str::to_string);
             }
         }
 

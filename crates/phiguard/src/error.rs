@@ -45,6 +45,19 @@ pub enum Error {
         help: String,
     },
 
+    /// Custom Rego controls could not be loaded (every error, each `file:line: message`).
+    #[error("cannot load custom controls:\n{}", errors.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
+    #[diagnostic(
+        code(config::custom_controls),
+        help(
+            "fix the `.rego` files in `[custom_controls] dir`; README \"Custom controls\" shows the format"
+        )
+    )]
+    CustomControls {
+        /// `file:line: message`, one per problem.
+        errors: Vec<String>,
+    },
+
     /// A file could not be written.
     #[error("cannot write `{}`: {source}", path.display())]
     #[diagnostic(code(io::write))]

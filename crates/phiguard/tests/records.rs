@@ -126,8 +126,17 @@ impl Env {
         };
         let shown: Vec<String> = args
             .iter()
-            .map(|a| {
-                if a.contains(' ') {
+            .enumerate()
+            .map(|(i, a)| {
+                // `scan --db` / `history --db` name the store explicitly: the PostgreSQL URL
+                // is shown as the SQLite file so that both backends print the same thing.
+                let url = self.url.as_deref();
+                if url.is_some() && url == Some(*a) {
+                    "records.db".to_string()
+                } else if *a == "--database-url" && url.is_some() && args.get(i + 1).copied() == url
+                {
+                    "--db".to_string()
+                } else if a.contains(' ') {
                     format!("'{a}'")
                 } else if a.contains("phiguard-store/tests/fixtures") {
                     format!("[FIXTURES]/{}", a.rsplit('/').next().unwrap_or(a))
@@ -660,4 +669,233 @@ fn auditor_bundle_exports_and_verifies_offline() {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Runs of lowercase hex with a letter, 12 characters or more (SHA-256 values and their
+/// prefixes), as `[SHA]`: report hashes include the phiguard version and the store location.
+fn redact_sha(text: &str) -> String {
+    let mut out = String::new();
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.len() >= 12 && run.bytes().any(|b| b.is_ascii_alphabetic()) {
+            out.push_str("[SHA]");
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_digit() || ('a'..='f').contains(&c) {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+/// The records controls read the store given to `scan --db`; each scan is stored; `history`
+/// shows new and resolved failures; an unreadable store is an `error`, never a pass.
+fn scan_history_scenario(env: &mut Env) {
+    let store: Vec<String> = match &env.url {
+        Some(url) => vec!["--database-url".into(), url.clone()],
+        None => vec!["--db".into(), "records.db".into()],
+    };
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clinic-small.json"),
+        env.dir.join("inventory.json"),
+    )
+    .unwrap();
+    let inventory = "inventory.json".to_string();
+    // JSON reports, so that the transcript shows what the records side prints, not the text
+    // report (its layout is snapshotted elsewhere); results are checked from the JSON.
+    let scan = |env: &mut Env, extra: &[&str]| -> serde_json::Value {
+        let mut args = vec![
+            "scan",
+            "--inventory",
+            inventory.as_str(),
+            "--fail-on",
+            "none",
+            "--control",
+            "ARTIFACT-001",
+            "--control",
+            "RISK-001",
+            "--control",
+            "VENDOR-001",
+            "--control",
+            "VENDOR-002",
+            "-f",
+            "json",
+            "-o",
+            "report.json",
+        ];
+        args.extend(extra);
+        env.ok(&args);
+        serde_json::from_str(&std::fs::read_to_string(env.dir.join("report.json")).unwrap())
+            .unwrap()
+    };
+    let result = |report: &serde_json::Value, control: &str| -> serde_json::Value {
+        report["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["control_id"] == control)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {control} in {report}"))
+    };
+    let flags: Vec<&str> = store.iter().map(String::as_str).collect();
+    // Without a store the records controls never pass, and nothing is stored.
+    let report = scan(env, &[]);
+    let vendor = result(&report, "VENDOR-001");
+    assert_eq!(vendor["status"], "manual");
+    assert_eq!(vendor["reason"], "no records database given (use --db)");
+    assert!(report.get("records").is_none(), "{report}");
+    let mut history = vec!["history"];
+    history.extend(&flags);
+    env.ok(&history);
+
+    env.ok(&[
+        "vendor",
+        "add",
+        "Example Transcription Co",
+        "--type",
+        "saas",
+        "--phi",
+        "limited",
+        "--lifecycle",
+        "active",
+    ]);
+    env.ok(&[
+        "baa",
+        "add",
+        "--counterparty",
+        "Amazon Web Services",
+        "--account",
+        "111122223333",
+        "--effective",
+        "2025-01-01",
+    ]);
+    let report = scan(env, &flags);
+    let artifact = result(&report, "ARTIFACT-001");
+    assert_eq!(artifact["status"], "pass", "{artifact}");
+    assert_eq!(artifact["evidence"]["source"], "records");
+    assert_eq!(artifact["evidence"]["agreement"], "BAA-0001");
+    assert_eq!(result(&report, "VENDOR-001")["status"], "fail");
+    assert_eq!(report["records"]["vendors"][0]["id"], "VEN-0001");
+
+    // The transcription vendor loses its PHI access, an imaging vendor gains some, and the
+    // risk assessment is signed off.
+    env.ok(&["vendor", "update", "VEN-0001", "--phi", "none"]);
+    env.ok(&[
+        "vendor",
+        "add",
+        "Example Imaging",
+        "--type",
+        "saas",
+        "--phi",
+        "full",
+        "--lifecycle",
+        "active",
+    ]);
+    env.ok(&[
+        "assess",
+        "create",
+        "--title",
+        "Q1 2026 HIPAA risk analysis",
+        "--account",
+        "111122223333",
+    ]);
+    env.ok(&["assess", "approve", "ASM-0001", "--approver", "Dr. Example"]);
+    env.ok(&[
+        "vendor",
+        "finding",
+        "FND-0002",
+        "--due",
+        "2026-02-01",
+        "--owner",
+        "it@example.test",
+    ]);
+    scan(env, &flags);
+    env.ok(&history);
+    let mut json = history.clone();
+    json.extend(["--from", "SCN-0002", "--to", "SCN-0001", "-f", "json"]);
+    let r = env.ok(&json);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["comparison"]["from"], "SCN-0002");
+    assert_eq!(v["scans"].as_array().unwrap().len(), 2);
+
+    // The report is evidence, and the audit log has one `scan_run` event per scan.
+    env.ok(&["evidence", "list"]);
+    let log = env.ok(&["audit", "log"]).stdout;
+    assert_eq!(log.matches("scan_run").count(), 2, "{log}");
+
+    let mut unknown = history.clone();
+    unknown.extend(["--from", "SCN-0009"]);
+    let r = env.run(&unknown);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("no scan `SCN-0009`"), "{}", r.stderr);
+}
+
+#[test]
+fn scans_feed_and_are_stored_in_the_records_sqlite() {
+    let mut env = Env::sqlite("scan-history");
+    scan_history_scenario(&mut env);
+    // A file that is not a database: records controls are `error`, the scan is not stored.
+    std::fs::write(env.dir.join("broken.db"), "not a database").unwrap();
+    let r = env.ok(&[
+        "scan",
+        "--inventory",
+        "inventory.json",
+        "--fail-on",
+        "none",
+        "--control",
+        "VENDOR-002",
+        "--db",
+        "broken.db",
+        "-f",
+        "json",
+        "-o",
+        "broken.json",
+    ]);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(env.dir.join("broken.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["results"][0]["status"], "error", "{report}");
+    assert!(
+        report["results"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("`broken.db` could not be read"),
+        "{report}"
+    );
+    assert!(r.stderr.contains("records-unreadable"), "{}", r.stderr);
+    assert!(!r.stderr.contains("stored scan"), "{}", r.stderr);
+    insta::assert_snapshot!("scan_history", redact_sha(&env.transcript));
+}
+
+#[test]
+fn scans_feed_and_are_stored_in_the_records_postgres() {
+    let Some(mut env) = Env::postgres("scan_history") else {
+        return;
+    };
+    scan_history_scenario(&mut env);
+    let schema = env.schema.clone();
+    let transcript = redact_sha(&env.transcript);
+    let sqlite = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/records__scan_history.snap"),
+    )
+    .unwrap_or_default();
+    // The same commands print the same thing on both backends (the SQLite test also checks
+    // an unreadable file, at the end).
+    let body = sqlite.splitn(3, "---\n").nth(2).unwrap_or_default();
+    assert!(
+        body.starts_with(transcript.trim_end()),
+        "PostgreSQL transcript differs from SQLite:\n{transcript}"
+    );
+    let url = std::env::var("PHIGUARD_TEST_DATABASE_URL").unwrap();
+    let mut db = phiguard_store::Db::open_postgres(&url, None).unwrap();
+    db.batch(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        .unwrap();
 }

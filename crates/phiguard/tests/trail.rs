@@ -663,6 +663,111 @@ fn access_reports_unreadable_files_and_bad_inventories() {
     assert_eq!(bad.code, 2, "{}", bad.stderr);
 }
 
+/// A phiguard.toml whose only PHI tag is `key=value`.
+fn phi_tag_config(name: &str, key: &str, value: &str) -> PathBuf {
+    let dir = temp(name);
+    let path = dir.join("phiguard.toml");
+    std::fs::write(
+        &path,
+        format!("[phi]\ntags = [{{ key = \"{key}\", values = [\"{value}\"] }}]\n"),
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn access_uses_the_configured_phi_tags() {
+    // Built in, both tagged buckets are PHI (see access_report_joins_the_inventory).
+    let config = phi_tag_config("access-tags-phi", "PHI", "Yes");
+    let json = access(&["--format", "json", "--config", config.to_str().unwrap()]);
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let scope = value["scope"].as_array().unwrap();
+    assert_eq!(scope.len(), 1, "{scope:?}");
+    assert!(json.stdout.contains("stratus-red-team-bdbp-lhfzvgcamn"));
+    assert!(!json.stdout.contains("example-phi-records"));
+
+    let config = phi_tag_config("access-tags-sensitivity", "DataSensitivity", "PHI");
+    let text = access(&["--config", config.to_str().unwrap()]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    assert!(text.stdout.contains("example-phi-records/reports/0001.pdf"));
+    assert!(!text.stdout.contains("stratus-red-team-bdbp-lhfzvgcamn"));
+
+    // A tag no resource carries: nothing is PHI, nothing is reported.
+    let config = phi_tag_config("access-tags-none", "Classification", "Restricted");
+    let none = access(&["--format", "json", "--config", config.to_str().unwrap()]);
+    let value: serde_json::Value = serde_json::from_str(&none.stdout).unwrap();
+    assert_eq!(value["scope"].as_array().unwrap().len(), 0);
+    assert_eq!(value["accesses"].as_array().unwrap().len(), 0);
+
+    // --no-config ignores ./phiguard.toml (here: one that would leave nothing in scope).
+    let dir = config.parent().unwrap();
+    let inventory = inventory_fixture();
+    let data = trail_data().join("synthetic/phi_access.json");
+    let args = [
+        "trail",
+        "access",
+        data.to_str().unwrap(),
+        "--inventory",
+        &inventory,
+        "--format",
+        "json",
+    ];
+    let from_cwd = run_in(dir, &args);
+    let value: serde_json::Value = serde_json::from_str(&from_cwd.stdout).unwrap();
+    assert_eq!(
+        value["scope"].as_array().unwrap().len(),
+        0,
+        "{}",
+        from_cwd.stderr
+    );
+    let ignored = run_in(dir, &[&args[..], &["--no-config"]].concat());
+    let value: serde_json::Value = serde_json::from_str(&ignored.stdout).unwrap();
+    assert_eq!(
+        value["scope"].as_array().unwrap().len(),
+        2,
+        "{}",
+        ignored.stderr
+    );
+}
+
+#[test]
+fn scan_log_review_uses_the_configured_phi_tags() {
+    let config = phi_tag_config("review-tags", "DataSensitivity", "PHI");
+    let inventory = inventory_fixture();
+    let output = Command::new(env!("CARGO_BIN_EXE_phiguard"))
+        .args([
+            "scan",
+            "--config",
+            config.to_str().unwrap(),
+            "--inventory",
+            &inventory,
+            "--control",
+            "S3-002",
+            "--format",
+            "json",
+            "--trail",
+            "invictus-ir",
+        ])
+        .current_dir(trail_data())
+        .env("NO_COLOR", "1")
+        .env("PHIGUARD_NOW", "2026-01-10T12:00:00Z")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run phiguard");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let review = &value["log_review"];
+    // Built in, two resources are PHI and the bdbp bucket is touched by flagged events
+    // (scan_adds_a_log_review_section); with DataSensitivity=PHI only, neither.
+    assert_eq!(review["phi_resources"], 1, "{review}");
+    assert_eq!(
+        review["phi_touched"].as_array().unwrap().len(),
+        0,
+        "{review}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // `phiguard scan --trail`: the log review section of the compliance report.
 

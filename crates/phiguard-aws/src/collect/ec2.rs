@@ -9,7 +9,7 @@ use aws_sdk_ec2::types::{IpPermission, PermissionGroup, SnapshotAttributeName, T
 use futures::StreamExt;
 use phiguard_model::kinds::{
     EbsDefaults, EbsSnapshot, EbsVolume, Ec2Instance, FlowLog, SecurityGroup, SecurityGroupRule,
-    Vpc,
+    Vpc, state_transition_time,
 };
 use phiguard_model::{DataSource, Details, Resource};
 
@@ -30,6 +30,14 @@ pub(crate) async fn run(scope: &Scope) {
         security_groups(scope, &ec2),
         vpcs(scope, &ec2),
     );
+    let (subnets, acls, routes) = futures::join!(
+        crate::collect::network::subnets(scope, &ec2),
+        crate::collect::network::network_acls(scope, &ec2),
+        crate::collect::network::route_tables(scope, &ec2),
+    );
+    scope.record(DataSource::Ec2Subnets, subnets);
+    scope.record(DataSource::Ec2NetworkAcls, acls);
+    scope.record(DataSource::Ec2RouteTables, routes);
     scope.record(DataSource::Ec2Volumes, volumes);
     scope.record(DataSource::Ec2Snapshots, snapshots);
     scope.setting(DataSource::Ec2EbsDefaults, defaults, |s, v| {
@@ -59,7 +67,7 @@ pub(crate) fn display(id: &str, tags: &BTreeMap<String, String>) -> String {
     }
 }
 
-fn ec2_resource(
+pub(crate) fn ec2_resource(
     scope: &Scope,
     arn: Option<&str>,
     noun: &str,
@@ -244,6 +252,18 @@ async fn instances(scope: &Scope, ec2: &Ec2) -> Result<Vec<Resource>, CallError>
                         .filter_map(|g| g.group_id().map(str::to_string))
                         .collect(),
                     image_id: i.image_id().map(str::to_string),
+                    stopped_since: i
+                        .state_transition_reason()
+                        .filter(|_| {
+                            i.state()
+                                .and_then(|s| s.name())
+                                .is_some_and(|n| n.as_str() == "stopped")
+                        })
+                        .and_then(state_transition_time),
+                    enclave_enabled: i
+                        .enclave_options()
+                        .and_then(|e| e.enabled())
+                        .unwrap_or(false),
                 };
                 out.push(ec2_resource(scope, None, "instance", id, i.tags(), d));
             }

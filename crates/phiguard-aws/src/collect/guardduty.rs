@@ -53,7 +53,11 @@ async fn detector(scope: &Scope, gd: &GuardDuty, id: String) -> Resource {
         GuarddutyDetector::default(),
     );
     r.name = Some(id.clone());
-    match gd.get_detector().detector_id(&id).send().await {
+    let (detector, findings) = futures::join!(
+        gd.get_detector().detector_id(&id).send(),
+        high_severity_findings(gd, &id),
+    );
+    match detector {
         Ok(o) => {
             r.tags = o
                 .tags()
@@ -69,17 +73,55 @@ async fn detector(scope: &Scope, gd: &GuardDuty, id: String) -> Resource {
                     .map(|f| f.as_str().to_string())
                     .unwrap_or_default(),
                 features: enabled_features(o.features()),
+                high_severity_findings: 0,
             }
             .into();
+            let count = field(&mut r, "high_severity_findings", findings).unwrap_or(0);
+            if let phiguard_model::Details::GuarddutyDetector(d) = &mut r.details {
+                d.high_severity_findings = count;
+            }
         }
         Err(e) => {
             let e = CallError::from(e);
-            for f in ["status", "finding_publishing_frequency", "features", "tags"] {
+            for f in [
+                "status",
+                "finding_publishing_frequency",
+                "features",
+                "tags",
+                "high_severity_findings",
+            ] {
                 field::<()>(&mut r, f, Err(e.clone()));
             }
         }
     }
     r
+}
+
+/// Findings of severity 7 or more (high and critical) that are not archived.
+async fn high_severity_findings(gd: &GuardDuty, id: &str) -> Result<u32, CallError> {
+    use aws_sdk_guardduty::types::{Condition, FindingCriteria};
+    let criteria = FindingCriteria::builder()
+        .criterion(
+            "severity",
+            Condition::builder().greater_than_or_equal(7).build(),
+        )
+        .criterion(
+            "service.archived",
+            Condition::builder().equals("false").build(),
+        )
+        .build();
+    let mut pages = gd
+        .list_findings()
+        .detector_id(id)
+        .finding_criteria(criteria)
+        .into_paginator()
+        .send();
+    let mut count = 0u32;
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(CallError::from)?;
+        count = count.saturating_add(u32::try_from(page.finding_ids().len()).unwrap_or(u32::MAX));
+    }
+    Ok(count)
 }
 
 #[cfg(test)]

@@ -5,25 +5,37 @@ use futures::future::BoxFuture;
 
 use crate::scope::Scope;
 
+mod accessanalyzer;
 mod account;
+mod apigateway;
 mod backup;
+mod backup_restore;
 mod cloudfront;
 mod cloudtrail;
 mod cloudwatch;
 mod config;
 mod dynamodb;
 mod ec2;
+mod efs;
+mod elb;
 mod elbv2;
 mod guardduty;
 mod iam;
+mod inspector;
 mod kms;
 mod lambda;
 mod logs;
+mod macie;
+mod network;
+mod opensearch;
+mod organizations;
 mod rds;
+mod redshift;
 mod s3;
 mod secretsmanager;
 mod securityhub;
 mod sns;
+mod ssm;
 mod tagging;
 
 /// A collector task.
@@ -70,4 +82,15 @@ tasks! {
     "secretsmanager" regional => secretsmanager,
     "lambda" regional => lambda,
     "tagging" regional => tagging,
+    "accessanalyzer" regional => accessanalyzer,
+    "macie" regional => macie,
+    "inspector" regional => inspector,
+    "ssm" regional => ssm,
+    "opensearch" regional => opensearch,
+    "redshift" regional => redshift,
+    "apigateway" regional => apigateway,
+    "efs" regional => efs,
+    "elb" regional => elb,
+    "backup_restore" regional => backup_restore,
+    "organizations" global => organizations,
 }

@@ -3,7 +3,7 @@
 
 use aws_sdk_rds::types::Tag;
 use futures::StreamExt;
-use phiguard_model::kinds::{RdsCluster, RdsInstance, RdsSnapshot};
+use phiguard_model::kinds::{RdsCluster, RdsInstance, RdsParameterGroup, RdsSnapshot};
 use phiguard_model::{DataSource, Details, Resource};
 
 use crate::call::{CallError, field};
@@ -15,14 +15,111 @@ type Rds = aws_sdk_rds::Client;
 
 pub(crate) async fn run(scope: &Scope) {
     let rds = client!(scope, aws_sdk_rds);
-    let (instances, clusters, snapshots) = futures::join!(
-        instances(scope, &rds),
-        clusters(scope, &rds),
-        snapshots(scope, &rds),
-    );
+    let mut members = Vec::new();
+    let (instances, clusters, snapshots) = {
+        let (i, c, s) = futures::join!(
+            instances(scope, &rds),
+            clusters(scope, &rds),
+            snapshots(scope, &rds),
+        );
+        (
+            i.map(|(r, m)| {
+                members.extend(m);
+                r
+            }),
+            c.map(|(r, m)| {
+                members.extend(m);
+                r
+            }),
+            s,
+        )
+    };
+    // Parameter groups are found through the databases that use them: without both lists
+    // a database's group could be missing, so the source is not collected then.
+    let groups = match (&instances, &clusters) {
+        (Ok(_), Ok(_)) => parameter_groups(scope, &rds, members).await,
+        (Err(e), _) | (_, Err(e)) => Err(e.clone()),
+    };
     scope.record(DataSource::RdsInstances, instances);
     scope.record(DataSource::RdsClusters, clusters);
     scope.record(DataSource::RdsSnapshots, snapshots);
+    scope.record(DataSource::RdsParameterGroups, groups);
+}
+
+/// (cluster group, group name, member identifier) of every database.
+type Members = Vec<(bool, String, String)>;
+
+/// The parameters kept from each group.
+const TLS_PARAMETERS: &[&str] = &[
+    "rds.force_ssl",
+    "require_secure_transport",
+    "ssl_min_protocol_version",
+    "tls_version",
+    "tls",
+    "neptune_enforce_ssl",
+];
+
+/// Reads every parameter group in use once and keeps its TLS parameters.
+async fn parameter_groups(
+    scope: &Scope,
+    rds: &Rds,
+    members: Members,
+) -> Result<Vec<Resource>, CallError> {
+    let mut groups: std::collections::BTreeMap<(bool, String), Vec<String>> =
+        std::collections::BTreeMap::new();
+    for (cluster, group, member) in members {
+        groups.entry((cluster, group)).or_default().push(member);
+    }
+    let mut out = Vec::new();
+    for ((cluster, name), mut members) in groups {
+        let mut parameters = std::collections::BTreeMap::new();
+        if cluster {
+            let mut pages = rds
+                .describe_db_cluster_parameters()
+                .db_cluster_parameter_group_name(&name)
+                .into_paginator()
+                .send();
+            while let Some(page) = pages.next().await {
+                keep_tls(&mut parameters, page?.parameters());
+            }
+        } else {
+            let mut pages = rds
+                .describe_db_parameters()
+                .db_parameter_group_name(&name)
+                .into_paginator()
+                .send();
+            while let Some(page) = pages.next().await {
+                keep_tls(&mut parameters, page?.parameters());
+            }
+        }
+        members.sort();
+        members.dedup();
+        let noun = if cluster { "cluster-pg" } else { "pg" };
+        let mut r = scope.resource(
+            scope.arn("rds", &format!("{noun}:{name}")),
+            RdsParameterGroup {
+                cluster,
+                parameters,
+                members,
+            },
+        );
+        r.name = Some(name);
+        out.push(r);
+    }
+    Ok(out)
+}
+
+fn keep_tls(
+    into: &mut std::collections::BTreeMap<String, String>,
+    parameters: &[aws_sdk_rds::types::Parameter],
+) {
+    for p in parameters {
+        if let (Some(name), Some(value)) = (p.parameter_name(), p.parameter_value())
+            && TLS_PARAMETERS.contains(&name)
+        {
+            into.insert(name.to_string(), value.to_string());
+        }
+    }
 }
 
 fn rds_tags(list: &[Tag]) -> std::collections::BTreeMap<String, String> {
@@ -36,14 +133,20 @@ fn days(n: Option<i32>) -> u32 {
     n.and_then(|n| u32::try_from(n).ok()).unwrap_or(0)
 }
 
-async fn instances(scope: &Scope, rds: &Rds) -> Result<Vec<Resource>, CallError> {
+async fn instances(scope: &Scope, rds: &Rds) -> Result<(Vec<Resource>, Members), CallError> {
     let mut pages = rds.describe_db_instances().into_paginator().send();
     let mut out = Vec::new();
+    let mut members = Vec::new();
     while let Some(page) = pages.next().await {
         for i in page?.db_instances() {
             let Some(id) = i.db_instance_identifier() else {
                 continue;
             };
+            for g in i.db_parameter_groups() {
+                if let Some(name) = g.db_parameter_group_name() {
+                    members.push((false, name.to_string(), id.to_string()));
+                }
+            }
             let d = RdsInstance {
                 engine: i.engine().unwrap_or_default().to_string(),
                 engine_version: i.engine_version().unwrap_or_default().to_string(),
@@ -59,6 +162,10 @@ async fn instances(scope: &Scope, rds: &Rds) -> Result<Vec<Resource>, CallError>
                 iam_database_authentication: i
                     .iam_database_authentication_enabled()
                     .unwrap_or(false),
+                monitoring_interval: i
+                    .monitoring_interval()
+                    .and_then(|n| u32::try_from(n).ok())
+                    .unwrap_or(0),
             };
             let arn = i
                 .db_instance_arn()
@@ -81,17 +188,21 @@ async fn instances(scope: &Scope, rds: &Rds) -> Result<Vec<Resource>, CallError>
             out.push(r);
         }
     }
-    Ok(out)
+    Ok((out, members))
 }
 
-async fn clusters(scope: &Scope, rds: &Rds) -> Result<Vec<Resource>, CallError> {
+async fn clusters(scope: &Scope, rds: &Rds) -> Result<(Vec<Resource>, Members), CallError> {
     let mut pages = rds.describe_db_clusters().into_paginator().send();
     let mut out = Vec::new();
+    let mut members = Vec::new();
     while let Some(page) = pages.next().await {
         for c in page?.db_clusters() {
             let Some(id) = c.db_cluster_identifier() else {
                 continue;
             };
+            if let Some(name) = c.db_cluster_parameter_group() {
+                members.push((true, name.to_string(), id.to_string()));
+            }
             let d = RdsCluster {
                 engine: c.engine().unwrap_or_default().to_string(),
                 storage_encrypted: c.storage_encrypted().unwrap_or(false),
@@ -115,7 +226,7 @@ async fn clusters(scope: &Scope, rds: &Rds) -> Result<Vec<Resource>, CallError> 
             out.push(r);
         }
     }
-    Ok(out)
+    Ok((out, members))
 }
 
 /// Whether the `restore` attribute makes a snapshot public, and the accounts it names.

@@ -1,5 +1,7 @@
 //! The built-in controls, one module per service, one file per control.
 
+pub mod accessanalyzer;
+pub mod apigateway;
 pub mod artifact;
 pub mod backup;
 pub mod cloudfront;
@@ -8,17 +10,25 @@ pub mod cloudwatch;
 pub mod config;
 pub mod dynamodb;
 pub mod ec2;
+pub mod efs;
 pub mod elb;
 pub mod guardduty;
 pub mod iam;
+pub mod inspector;
 pub mod kms;
 pub mod lambda;
 pub mod logs;
+pub mod macie;
+pub mod opensearch;
+pub mod organizations;
 pub mod phi;
 pub mod rds;
+pub mod records;
+pub mod redshift;
 pub mod risk;
 pub mod s3;
 pub mod secretsmanager;
 pub mod securityhub;
 pub mod sns;
+pub mod ssm;
 pub mod vpc;

@@ -83,3 +83,17 @@ pub struct BackupVault {
     #[serde(default)]
     pub recovery_points: u64,
 }
+
+/// An AWS Backup restore testing plan with its selections.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct BackupRestoreTestingPlan {
+    /// Schedule (cron or rate expression).
+    #[serde(default)]
+    pub schedule_expression: String,
+    /// Last time the plan ran.
+    pub last_execution: Option<Timestamp>,
+    /// Protected resource types its selections restore (`EBS`, `RDS`, `Aurora`, `EFS`,
+    /// `DynamoDB`, `S3`, ...); empty when the plan selects nothing.
+    #[serde(default)]
+    pub protected_resource_types: Vec<String>,
+}

@@ -66,6 +66,23 @@ pub struct Ec2Instance {
     pub security_groups: Vec<String>,
     /// AMI.
     pub image_id: Option<String>,
+    /// When a stopped instance was stopped (from `StateTransitionReason`); `None` when running
+    /// or unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped_since: Option<Timestamp>,
+    /// Nitro Enclaves enabled (`EnclaveOptions.Enabled`): a confidential-workload host.
+    #[serde(default)]
+    pub enclave_enabled: bool,
+}
+
+/// The time in an EC2 `StateTransitionReason` such as
+/// `User initiated (2026-05-23 17:09:43 GMT)`, if it carries one.
+pub fn state_transition_time(reason: &str) -> Option<Timestamp> {
+    let open = reason.rfind('(')?;
+    let inner = reason[open + 1..].strip_suffix(')')?.trim();
+    let inner = inner.strip_suffix("GMT").unwrap_or(inner).trim();
+    let (date, time) = inner.split_once(' ')?;
+    format!("{date}T{time}Z").parse().ok()
 }
 
 /// A security group.
@@ -145,4 +162,24 @@ pub struct FlowLog {
     pub traffic_type: String,
     /// Destination ARN.
     pub destination: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_transition_reasons() {
+        assert_eq!(
+            state_transition_time("User initiated (2026-05-23 17:09:43 GMT)")
+                .map(|t| t.as_second()),
+            "2026-05-23T17:09:43Z"
+                .parse::<Timestamp>()
+                .ok()
+                .map(|t| t.as_second())
+        );
+        assert_eq!(state_transition_time(""), None);
+        assert_eq!(state_transition_time("Server.InternalError"), None);
+        assert_eq!(state_transition_time("User initiated (yesterday)"), None);
+    }
 }

@@ -16,6 +16,9 @@ pub struct GuarddutyDetector {
     /// Enabled protection plans (S3, EKS, RDS, ...).
     #[serde(default)]
     pub features: Vec<String>,
+    /// Findings of high or critical severity (7.0 and above) that are not archived.
+    #[serde(default)]
+    pub high_severity_findings: u32,
 }
 
 /// An AWS Config configuration recorder.

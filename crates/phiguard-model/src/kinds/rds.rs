@@ -38,6 +38,9 @@ pub struct RdsInstance {
     /// IAM database authentication.
     #[serde(default)]
     pub iam_database_authentication: bool,
+    /// Enhanced Monitoring interval in seconds (0 = off).
+    #[serde(default)]
+    pub monitoring_interval: u32,
 }
 
 /// An RDS or Aurora DB cluster.
@@ -80,4 +83,20 @@ pub struct RdsSnapshot {
     pub shared_with: Vec<String>,
     /// When it was taken.
     pub create_time: Option<Timestamp>,
+}
+
+/// An RDS DB parameter group or DB cluster parameter group, with the TLS-related parameters
+/// and the databases that use it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RdsParameterGroup {
+    /// A DB cluster parameter group rather than a DB parameter group.
+    #[serde(default)]
+    pub cluster: bool,
+    /// TLS-related parameters (`rds.force_ssl`, `require_secure_transport`), name → value; a
+    /// name absent here has no value in the group (the engine's default applies).
+    #[serde(default)]
+    pub parameters: std::collections::BTreeMap<String, String>,
+    /// Identifiers of the DB instances (or clusters, for cluster groups) using the group.
+    #[serde(default)]
+    pub members: Vec<String>,
 }

@@ -289,6 +289,9 @@ impl Rule for UnauthorizedApiCalls {
     fn event_names(&self) -> Option<Vec<String>> {
         None
     }
+    fn reads_raw(&self) -> bool {
+        false
+    }
     fn matches(&self, event: &Event<'_>) -> bool {
         let Some(code) = event.error_code.as_deref() else {
             return false;
@@ -317,6 +320,9 @@ impl Rule for RootUsage {
     }
     fn event_names(&self) -> Option<Vec<String>> {
         None
+    }
+    fn reads_raw(&self) -> bool {
+        false
     }
     fn matches(&self, event: &Event<'_>) -> bool {
         let Some(identity) = event.user_identity.as_ref() else {

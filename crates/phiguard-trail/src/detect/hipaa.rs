@@ -169,6 +169,9 @@ impl Rule for RootActivity {
     fn event_names(&self) -> Option<Vec<String>> {
         None
     }
+    fn reads_raw(&self) -> bool {
+        false
+    }
     fn matches(&self, event: &Event<'_>) -> bool {
         event.identity_type() == "Root" && event.event_type.as_deref() != Some("AwsServiceEvent")
     }

@@ -26,6 +26,8 @@ pub struct SigmaRule {
     searches: Vec<CompiledSearch>,
     root: Node,
     event_names: Option<Vec<String>>,
+    /// Whether a field it reads is raw (`requestParameters.*`, `resources.*`, ...).
+    reads_raw: bool,
 }
 
 impl SigmaRule {
@@ -70,6 +72,20 @@ impl Rule for SigmaRule {
         let lazy = Lazy::new(event);
         self.root.eval(&self.searches, &lazy)
     }
+
+    fn reads_raw(&self) -> bool {
+        self.reads_raw
+    }
+
+    fn may_match_light(&self, light: &Event<'_>) -> bool {
+        if !self.reads_raw {
+            return self.matches(light);
+        }
+        // Raw fields are unknown on a light event: three-valued logic, and only a sure
+        // "no" rules the event out.
+        let lazy = Lazy::new(light);
+        self.root.eval3(&self.searches, &lazy) != Some(false)
+    }
 }
 
 #[derive(Debug)]
@@ -87,6 +103,16 @@ impl Node {
             Node::Not(inner) => !inner.eval(searches, lazy),
             Node::And(nodes) => nodes.iter().all(|n| n.eval(searches, lazy)),
             Node::Or(nodes) => nodes.iter().any(|n| n.eval(searches, lazy)),
+        }
+    }
+
+    /// [`Node::eval`] when raw fields are unknown (`None`): Kleene logic.
+    fn eval3(&self, searches: &[CompiledSearch], lazy: &Lazy<'_, '_>) -> Option<bool> {
+        match self {
+            Node::Search(i) => searches.get(*i).map_or(Some(false), |s| s.eval3(lazy)),
+            Node::Not(inner) => inner.eval3(searches, lazy).map(|v| !v),
+            Node::And(nodes) => and3(nodes.iter().map(|n| n.eval3(searches, lazy))),
+            Node::Or(nodes) => or3(nodes.iter().map(|n| n.eval3(searches, lazy))),
         }
     }
 
@@ -123,6 +149,39 @@ impl CompiledSearch {
             .iter()
             .any(|fields| fields.iter().all(|f| f.eval(lazy)))
     }
+
+    fn eval3(&self, lazy: &Lazy<'_, '_>) -> Option<bool> {
+        or3(self
+            .alternatives
+            .iter()
+            .map(|fields| and3(fields.iter().map(|f| f.eval3(lazy)))))
+    }
+}
+
+/// Kleene AND: false wins, then unknown.
+fn and3(values: impl Iterator<Item = Option<bool>>) -> Option<bool> {
+    let mut unknown = false;
+    for v in values {
+        match v {
+            Some(false) => return Some(false),
+            None => unknown = true,
+            Some(true) => {}
+        }
+    }
+    if unknown { None } else { Some(true) }
+}
+
+/// Kleene OR: true wins, then unknown.
+fn or3(values: impl Iterator<Item = Option<bool>>) -> Option<bool> {
+    let mut unknown = false;
+    for v in values {
+        match v {
+            Some(true) => return Some(true),
+            None => unknown = true,
+            Some(false) => {}
+        }
+    }
+    if unknown { None } else { Some(false) }
 }
 
 #[derive(Debug)]
@@ -224,6 +283,17 @@ fn shape_match(shape: Shape, value: &str, needle: &str, cased: bool) -> bool {
 }
 
 impl FieldTest {
+    /// [`FieldTest::eval`], unknown (`None`) when it reads a raw field.
+    fn eval3(&self, lazy: &Lazy<'_, '_>) -> Option<bool> {
+        let typed = |p: &FieldPath| matches!(p, FieldPath::Typed(_));
+        let known = typed(&self.path)
+            && match &self.test {
+                Test::FieldRef { others, .. } => others.iter().all(typed),
+                _ => true,
+            };
+        known.then(|| self.eval(lazy))
+    }
+
     fn eval(&self, lazy: &Lazy<'_, '_>) -> bool {
         match &self.test {
             Test::Exists(expected) => lazy.has_value(&self.path) == *expected,
@@ -296,6 +366,13 @@ pub(crate) fn compile(doc: RuleDoc, file: &str) -> Result<SigmaRule, Vec<Problem
     let event_names = root
         .event_names(&searches)
         .map(|names| names.into_iter().collect());
+    let reads_raw = searches.iter().any(|s| {
+        s.alternatives.iter().flatten().any(|f| {
+            !matches!(f.path, FieldPath::Typed(_))
+                || matches!(&f.test, Test::FieldRef { others, .. }
+                    if others.iter().any(|o| !matches!(o, FieldPath::Typed(_))))
+        })
+    });
     Ok(SigmaRule {
         id: doc.id,
         title: doc.title,
@@ -306,6 +383,7 @@ pub(crate) fn compile(doc: RuleDoc, file: &str) -> Result<SigmaRule, Vec<Problem
         searches,
         root,
         event_names,
+        reads_raw,
     })
 }
 

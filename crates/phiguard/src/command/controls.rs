@@ -1,9 +1,11 @@
-//! `phiguard controls list` and `phiguard controls explain ID|SLUG`.
+//! `phiguard controls list`, `phiguard controls explain ID|SLUG` and `phiguard controls
+//! coverage`.
 
 use phiguard_controls::CATALOGUE;
-use phiguard_report::catalog;
+use phiguard_controls::coverage::Coverage;
+use phiguard_report::{catalog, coverage};
 
-use crate::cli::{ControlsCommand, ListFormat};
+use crate::cli::{ControlsCommand, CoverageFormat, ListFormat};
 use crate::{Error, Exit, Term};
 
 /// Runs `phiguard controls ...`.
@@ -23,6 +25,14 @@ pub fn run(command: &ControlsCommand, term: &mut Term<'_>) -> Result<Exit, Error
                 return Err(Error::unknown_control(control));
             };
             catalog::explain(found)
+        }
+        ControlsCommand::Coverage { format } => {
+            let format = match format {
+                CoverageFormat::Table => coverage::CoverageFormat::Table,
+                CoverageFormat::Json => coverage::CoverageFormat::Json,
+                CoverageFormat::Md => coverage::CoverageFormat::Md,
+            };
+            coverage::render(format, &Coverage::of_catalogue())
         }
     };
     term.out.write_all(text.as_bytes())?;

@@ -39,6 +39,11 @@ struct PhiHits<'s> {
 impl Visitor for PhiHits<'_> {
     type State = Touched;
 
+    fn every_event(&self) -> bool {
+        // Only events with hits count, and those are always parsed in full.
+        false
+    }
+
     fn start(&self) -> Touched {
         Touched::new()
     }
@@ -68,6 +73,7 @@ fn source_name(source: RuleSource) -> &'static str {
 pub fn attach(
     args: &LogReviewArgs,
     inventory: &Inventory,
+    phi_tags: &PhiTags,
     now: Timestamp,
     report: &mut Report<'_>,
     term: &mut Term<'_>,
@@ -85,7 +91,7 @@ pub fn attach(
     }
     let analyzers = detect::builtin_analyzers();
     let rules = ruleset.len() + analyzers.len();
-    let scope = PhiScope::from_inventory(inventory, &PhiTags::default());
+    let scope = PhiScope::from_inventory(inventory, phi_tags);
     let (files, mut errors) = reader::discover(&args.trail);
     let (output, touched) = scan_with(
         files.into_iter().map(Input::path),

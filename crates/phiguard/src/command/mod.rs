@@ -4,6 +4,7 @@ pub mod config_snapshot;
 pub mod controls;
 pub mod demo;
 pub mod diff;
+pub mod history;
 pub mod iam_policy;
 pub mod init;
 pub mod live;
@@ -34,7 +35,8 @@ pub fn run(command: Command, now: Timestamp, term: &mut Term<'_>) -> Result<Exit
         Command::Init(args) => init::run(&args, term),
         Command::IamPolicy(args) => iam_policy::run(&args, term),
         Command::Policy(c) => policy::run(&c, term),
-        Command::Trail(c) => trail::run(&c, term),
+        Command::Trail(c) => trail::run(&c, now, term),
+        Command::History(args) => history::run(&args, now, term),
         Command::Records(c) => records::run(c, now, term),
     }
 }

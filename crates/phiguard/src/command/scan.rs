@@ -57,11 +57,31 @@ pub fn load_config(
     }))
 }
 
+/// The custom Rego controls of `[custom_controls] dir` (relative to the config file).
+pub fn custom_controls(
+    loaded: Option<&LoadedConfig>,
+) -> Result<Vec<&'static phiguard_controls::Control>, Error> {
+    let Some(loaded) = loaded else {
+        return Ok(Vec::new());
+    };
+    let Some(dir) = &loaded.config.custom_controls_dir else {
+        return Ok(Vec::new());
+    };
+    let base = loaded.path.parent().unwrap_or(Path::new(""));
+    phiguard_rego::load_dir(&base.join(dir)).map_err(|errors| Error::CustomControls {
+        errors: errors.iter().map(ToString::to_string).collect(),
+    })
+}
+
 /// Runs `phiguard scan`.
 pub fn run(args: &ScanArgs, now: Timestamp, term: &mut Term<'_>) -> Result<Exit, Error> {
     let loaded = load_config(args.config.as_deref(), args.no_config, now)?;
+    let custom = custom_controls(loaded.as_ref())?;
     for name in args.controls.iter().chain(&args.skip_controls) {
-        if phiguard_controls::find(name).is_none() {
+        let is_custom = custom
+            .iter()
+            .any(|c| c.id().eq_ignore_ascii_case(name) || c.slug().eq_ignore_ascii_case(name));
+        if phiguard_controls::find(name).is_none() && !is_custom {
             return Err(Error::unknown_control(name));
         }
     }
@@ -79,8 +99,20 @@ pub fn run(args: &ScanArgs, now: Timestamp, term: &mut Term<'_>) -> Result<Exit,
         .selection
         .disabled
         .extend(args.skip_controls.iter().cloned());
+    let mut records = if crate::command::records::scans::given(&args.records) {
+        let opened = crate::command::records::scans::open(&args.records, now, term)?;
+        settings.records = opened.records.clone();
+        Some(opened)
+    } else {
+        None
+    };
 
-    let result = phiguard_controls::evaluate(&inventory, &settings, CATALOGUE);
+    let catalogue: Vec<&'static phiguard_controls::Control> = CATALOGUE
+        .iter()
+        .copied()
+        .chain(custom.iter().copied())
+        .collect();
+    let result = phiguard_controls::evaluate(&inventory, &settings, &catalogue);
 
     // Diagnostics first, as compilers do: the configuration's, then the scan's.
     let mut said: Vec<(&str, Option<usize>)> = Vec::new();
@@ -140,7 +172,14 @@ pub fn run(args: &ScanArgs, now: Timestamp, term: &mut Term<'_>) -> Result<Exit,
 
     #[allow(unused_mut, reason = "the log review adds to the report")]
     let mut report = phiguard_report::build(&result, &inventory, &settings, VERSION);
-    crate::command::log_review::attach(&args.log_review, &inventory, now, &mut report, term)?;
+    crate::command::log_review::attach(
+        &args.log_review,
+        &inventory,
+        &settings.phi_tags,
+        now,
+        &mut report,
+        term,
+    )?;
     let format = Format::from(args.format);
     match &args.output {
         Some(path) => {
@@ -165,6 +204,10 @@ pub fn run(args: &ScanArgs, now: Timestamp, term: &mut Term<'_>) -> Result<Exit,
             phiguard_report::render(format, &report, &mut *term.out, &options)?;
             term.out.flush()?;
         }
+    }
+
+    if let Some(records) = &mut records {
+        crate::command::records::scans::store(records, &report, term)?;
     }
 
     let fail_on = args.fail_on.unwrap_or(config.fail_on);

@@ -69,6 +69,7 @@ fn the_template_documents_every_option() {
         .chain(RISK_KEYS)
         .chain(TRUST_KEYS)
         .chain(WAIVER_KEYS)
+        .chain(CUSTOM_CONTROLS_KEYS)
     {
         assert!(TEMPLATE.contains(key), "template does not mention `{key}`");
     }

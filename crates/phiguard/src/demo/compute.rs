@@ -205,6 +205,8 @@ fn instances(demo: &mut Demo) {
             subnet_id: Some(format!("subnet-{}", &spec.vpc[4..])),
             security_groups: spec.groups.iter().map(|g| (*g).to_string()).collect(),
             image_id: Some("ami-0example000000001".into()),
+            stopped_since: None,
+            enclave_enabled: false,
         };
         let arn = ec2_arn(spec.account, spec.region, &format!("instance/{}", spec.id));
         let mut r = Resource::new(arn, spec.account, spec.region, instance)

@@ -24,6 +24,7 @@ fn baseline(key: String) -> RdsInstance {
         cloudwatch_logs_exports: vec!["postgresql".into()],
         cluster_identifier: None,
         iam_database_authentication: true,
+        monitoring_interval: 60,
     }
 }
 
@@ -58,6 +59,7 @@ fn instances(demo: &mut Demo) {
         cloudwatch_logs_exports: Vec::new(),
         cluster_identifier: None,
         iam_database_authentication: false,
+        monitoring_interval: 0,
     };
 
     let mut dr = baseline(kms_arn(PROD, US_WEST_2, kms::DR_PHI));
@@ -83,6 +85,7 @@ fn instances(demo: &mut Demo) {
         cloudwatch_logs_exports: Vec::new(),
         cluster_identifier: None,
         iam_database_authentication: false,
+        monitoring_interval: 0,
     };
 
     let list: Vec<(&str, &str, &str, RdsInstance, bool)> = vec![

@@ -12,6 +12,8 @@
 mod account;
 mod compute;
 mod database;
+mod datastores;
+mod governance;
 mod iam;
 mod kms;
 mod logging;
@@ -53,6 +55,8 @@ pub fn inventory(now: Timestamp) -> Inventory {
     compute::build(&mut demo);
     network::build(&mut demo);
     database::build(&mut demo);
+    datastores::build(&mut demo);
+    governance::build(&mut demo);
     logging::build(&mut demo);
     monitoring::build(&mut demo);
 

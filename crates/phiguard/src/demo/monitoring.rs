@@ -25,11 +25,13 @@ fn guardduty(demo: &mut Demo) {
             "RDS_LOGIN_EVENTS".into(),
             "EBS_MALWARE_PROTECTION".into(),
         ],
+        high_severity_findings: 0,
     };
     let basic = |status: &str| GuarddutyDetector {
         status: status.into(),
         finding_publishing_frequency: "SIX_HOURS".into(),
         features: vec!["CLOUD_TRAIL".into(), "DNS_LOGS".into(), "FLOW_LOGS".into()],
+        high_severity_findings: 0,
     };
     // Production eu-west-1 has no detector at all.
     let list: [(&str, &str, &str, GuarddutyDetector); 4] = [

@@ -1,10 +1,13 @@
 use crate::prelude::*;
+use phiguard_model::records::AgreementRecord;
+use phiguard_model::{Evidence, Records};
 
 control! {
     /// # Requirement
     /// Every scanned account is covered by a Business Associate Addendum (BAA) with AWS:
     /// accepted in AWS Artifact for the account or for its organisation, or signed outside
-    /// Artifact and recorded in `phiguard.toml`.
+    /// Artifact and recorded in the BAA register (`phiguard baa`, read with `scan --db`) or in
+    /// `phiguard.toml`.
     ///
     /// # Rationale
     /// AWS is a business associate of any covered entity (or business associate) that puts
@@ -16,23 +19,33 @@ control! {
     /// # Evaluation
     /// Reads `artifact_agreements` of each account (artifact:ListCustomerAgreements: `name`,
     /// `state`, `scope`, `effective_start`, `effective_end`). Passes when an agreement named as
-    /// a Business Associate Addendum is active, for the account or the organisation. Otherwise
-    /// passes on an attestation in `phiguard.toml` (`[[baa]]` with the account id or `*`,
-    /// `attested_by`, `reference`, `signed`); such a pass rests on the attestation, not on
-    /// collected data, and says so. Otherwise fails when a BAA exists in Artifact but is not
-    /// active (terminated); otherwise `manual`: someone must find the BAA and record it. Every
-    /// scanned account is evaluated, PHI-tagged or not, because PHI scope is only as good as
-    /// its tags. Never passes without one of the two.
+    /// a Business Associate Addendum is active, for the account or the organisation (evidence
+    /// `source=aws_artifact`). Otherwise, with a records database (`phiguard scan --db`),
+    /// passes when the BAA register holds a BAA with Amazon Web Services (by name, or synced
+    /// from Artifact) that is in effect on the scan date and lists the account among its
+    /// covered accounts (evidence `source=records` with the agreement id). Otherwise passes on
+    /// an attestation in `phiguard.toml` (`[[baa]]` with the account id or `*`, `attested_by`,
+    /// `reference`, `signed`). Passes from the register or the configuration rest on those
+    /// records, not on collected data, and say so. Otherwise fails when a BAA exists in
+    /// Artifact or in the register but is no longer in effect (terminated, expired);
+    /// otherwise `manual`: someone must find the BAA and record it. A records database that
+    /// cannot be read makes the account `error` unless Artifact already shows an active BAA.
+    /// Every scanned account is evaluated, PHI-tagged or not, because PHI scope is only as
+    /// good as its tags. Never passes without one of the three.
     ///
     /// # Remediation
     /// Accept the AWS BAA in AWS Artifact for the account (or, from the management account,
-    /// for the whole organisation), or record a negotiated BAA in `phiguard.toml`.
+    /// for the whole organisation), or record a negotiated BAA in the BAA register (or in
+    /// `phiguard.toml`).
     ///
     /// - Console: AWS Artifact → Agreements → Organization agreements (management account) or
     ///   Account agreements → AWS Business Associate Addendum → Accept.
     /// - CLI: check with `aws artifact list-customer-agreements --query "customerAgreements[].[name,state,organizationArn]"`;
     ///   acceptance itself is done in the console (`aws artifact list-agreements` shows what is
-    ///   on offer).
+    ///   on offer). Record it in the register with
+    ///   `phiguard baa sync --inventory inventory.json` (from a scan's Artifact data) or
+    ///   `phiguard baa add --counterparty "Amazon Web Services" --account 111122223333 --effective 2024-03-01`,
+    ///   then scan with `--db`.
     /// - Terraform: acceptance is not available as a resource; record a paper BAA in
     ///   `phiguard.toml` instead:
     ///   `[[baa]] account = "111122223333" attested_by = "Privacy Officer" reference = "contracts/aws-baa-2024.pdf" signed = 2024-03-01`.
@@ -61,6 +74,7 @@ fn names_a_baa(agreement: &ArtifactAgreement) -> bool {
 }
 
 fn evaluate<'a>(ctx: &Ctx<'a>, out: &mut Findings<'a>) {
+    let records = ctx.settings.records.snapshot();
     for account in ctx.accounts() {
         let subject = ctx.account_subject(account);
         let agreements = &account.settings.artifact_agreements;
@@ -72,11 +86,36 @@ fn evaluate<'a>(ctx: &Ctx<'a>, out: &mut Findings<'a>) {
                     baa.name, baa.scope
                 ),
                 evidence![
+                    "source" => "aws_artifact",
                     "name" => &baa.name,
                     "state" => &baa.state,
                     "scope" => &baa.scope,
                     "effective_start" => baa.effective_start,
                 ],
+            );
+            continue;
+        }
+        let register: Vec<&'a AgreementRecord> = records
+            .map(|r| {
+                r.agreements
+                    .iter()
+                    .filter(|a| a.is_baa && a.is_aws && a.covered_accounts.contains(&account.id))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some(baa) = register.iter().find(|a| a.in_effect) {
+            out.attested(
+                subject,
+                format!(
+                    "{} with {} in the BAA register covers the account ({}{})",
+                    baa.id,
+                    baa.counterparty,
+                    baa.status,
+                    baa.effective
+                        .map(|d| format!(" since {d}"))
+                        .unwrap_or_default()
+                ),
+                register_evidence(baa),
             );
             continue;
         }
@@ -99,6 +138,7 @@ fn evaluate<'a>(ctx: &Ctx<'a>, out: &mut Findings<'a>) {
                     attested.attested_by, attested.reference
                 ),
                 evidence![
+                    "source" => "phiguard.toml",
                     "attested_by" => &attested.attested_by,
                     "reference" => &attested.reference,
                     "signed" => attested.signed.map(|d| d.to_string()),
@@ -119,6 +159,7 @@ fn evaluate<'a>(ctx: &Ctx<'a>, out: &mut Findings<'a>) {
                     ended.name, ended.state
                 ),
                 evidence![
+                    "source" => "aws_artifact",
                     "name" => &ended.name,
                     "state" => &ended.state,
                     "scope" => &ended.scope,
@@ -127,12 +168,58 @@ fn evaluate<'a>(ctx: &Ctx<'a>, out: &mut Findings<'a>) {
             );
             continue;
         }
-        out.manual(
-            subject,
-            "no BAA found in AWS Artifact and no attestation in phiguard.toml",
-            evidence!["artifact_agreements" => list(agreements)],
-        );
+        if let Some(ended) = register.first() {
+            out.fail(
+                subject,
+                format!(
+                    "{} with {} in the BAA register is not in effect ({}{}): the account has no BAA in force",
+                    ended.id,
+                    ended.counterparty,
+                    ended.status,
+                    ended
+                        .terminated
+                        .or(ended.expires)
+                        .map(|d| format!(", ended {d}"))
+                        .unwrap_or_default()
+                ),
+                register_evidence(ended),
+            );
+            continue;
+        }
+        match &ctx.settings.records {
+            Records::Unreadable { .. } => out.error(
+                subject,
+                format!(
+                    "not evaluated: no active BAA in AWS Artifact, and {}",
+                    ctx.settings.records.missing_reason().unwrap_or_default()
+                ),
+                evidence![],
+            ),
+            Records::NotGiven => out.manual(
+                subject,
+                "no BAA found in AWS Artifact and no attestation in phiguard.toml (no records database given: use --db to read the BAA register)",
+                evidence!["artifact_agreements" => list(agreements)],
+            ),
+            Records::Loaded(_) => out.manual(
+                subject,
+                "no BAA found in AWS Artifact, the BAA register or phiguard.toml",
+                evidence!["artifact_agreements" => list(agreements)],
+            ),
+        }
     }
+}
+
+fn register_evidence(baa: &AgreementRecord) -> Evidence<'_> {
+    evidence![
+        "source" => "records",
+        "agreement" => &baa.id,
+        "counterparty" => &baa.counterparty,
+        "status" => &baa.status,
+        "in_effect" => baa.in_effect,
+        "effective" => baa.effective.map(|d| d.to_string()),
+        "expires" => baa.expires.map(|d| d.to_string()),
+        "covered_accounts" => &baa.covered_accounts,
+    ]
 }
 
 fn list<'a>(agreements: &'a [ArtifactAgreement]) -> Value<'a> {
@@ -203,7 +290,7 @@ mod tests {
         assert_eq!(rows[0].status, Status::Manual);
         assert_eq!(
             rows[0].reason,
-            "no BAA found in AWS Artifact and no attestation in phiguard.toml"
+            "no BAA found in AWS Artifact and no attestation in phiguard.toml (no records database given: use --db to read the BAA register)"
         );
     }
 
@@ -262,6 +349,67 @@ mod tests {
     }
 
     #[test]
+    fn the_register_passes_with_its_agreement_as_evidence() {
+        use crate::controls::records::testing::*;
+        let mut s = snapshot();
+        s.agreements = vec![aws_baa("BAA-0002", true)];
+        let rows = Fixture::new()
+            .deny(DataSource::ArtifactAgreements)
+            .settings(|x| x.records = loaded(s.clone()))
+            .run(&CONTROL);
+        assert_eq!(rows[0].status, Status::Pass, "{rows:#?}");
+        assert!(
+            rows[0]
+                .evidence
+                .contains(&r#"source="records""#.to_string())
+        );
+        assert!(
+            rows[0]
+                .evidence
+                .contains(&r#"agreement="BAA-0002""#.to_string())
+        );
+        // Another account's BAA, or an ended one, does not cover it.
+        let mut other = aws_baa("BAA-0003", true);
+        other.covered_accounts = vec![OTHER_ACCOUNT.into()];
+        s.agreements = vec![other, aws_baa("BAA-0004", false)];
+        let rows = Fixture::new()
+            .settings(|x| x.records = loaded(s.clone()))
+            .run(&CONTROL);
+        assert_eq!(rows[0].status, Status::Fail, "{rows:#?}");
+        assert!(rows[0].reason.starts_with("BAA-0004 with Amazon Web Services in the BAA register is not in effect (terminated, ended 2026-01-31)"), "{rows:#?}");
+        // A vendor BAA is not a BAA with AWS.
+        s.agreements = vec![vendor_baa("BAA-0005", "VEN-0001")];
+        let rows = Fixture::new()
+            .settings(|x| x.records = loaded(s))
+            .run(&CONTROL);
+        assert_eq!(rows[0].status, Status::Manual);
+        assert_eq!(
+            rows[0].reason,
+            "no BAA found in AWS Artifact, the BAA register or phiguard.toml"
+        );
+    }
+
+    #[test]
+    fn an_unreadable_register_is_an_error_unless_artifact_shows_the_baa() {
+        use crate::controls::records::testing::*;
+        let rows = Fixture::new()
+            .settings(|x| x.records = unreadable())
+            .run(&CONTROL);
+        assert_eq!(rows[0].status, Status::Error);
+        assert!(rows[0].reason.contains("could not be read"), "{rows:#?}");
+        let rows = examples()
+            .pass
+            .settings(|x| x.records = unreadable())
+            .run(&CONTROL);
+        assert_eq!(rows[0].status, Status::Pass);
+        assert!(
+            rows[0]
+                .evidence
+                .contains(&r#"source="aws_artifact""#.to_string())
+        );
+    }
+
+    #[test]
     fn report() {
         let mut rows = examples().fail.run(&CONTROL);
         rows.extend(examples().pass.run(&CONTROL));
@@ -271,6 +419,13 @@ mod tests {
                 .run(&CONTROL),
         );
         rows.extend(Fixture::new().run(&CONTROL));
+        let mut records = crate::controls::records::testing::snapshot();
+        records.agreements = vec![crate::controls::records::testing::aws_baa("BAA-0002", true)];
+        rows.extend(
+            Fixture::new()
+                .settings(|s| s.records = crate::controls::records::testing::loaded(records))
+                .run(&CONTROL),
+        );
         insta::assert_snapshot!(render(&rows));
     }
 }

@@ -31,6 +31,9 @@ control! {
     ///   changeable_for_days = 3 }`
     ///
     /// # References
+    /// - AWS Config rule `backup-recovery-point-manual-deletion-disabled` (which looks for a
+    ///   vault access policy denying `backup:DeleteRecoveryPoint`; Vault Lock blocks the same
+    ///   deletions for every principal, including the root user once in compliance mode)
     /// - <https://docs.aws.amazon.com/aws-backup/latest/devguide/vault-lock.html>
     id: "BACKUP-002",
     slug: "backup-vault-lock-enabled",
@@ -39,7 +42,7 @@ control! {
     seed_area: BackupsDr,
     shared_area: DataProtection,
     citations: ["308(a)(7)(ii)(A)", "310(d)(2)(iv)", "312(c)(1)"],
-    config_rules: [],
+    config_rules: ["backup-recovery-point-manual-deletion-disabled"],
     prowler_checks: [],
     resource_kinds: [BackupVault],
     inputs: [Regional(BackupVaults)],

@@ -46,6 +46,10 @@ control! {
     /// # References
     /// - AWS Config rules `cloudtrail-enabled`, `multi-region-cloudtrail-enabled`; Prowler
     ///   `cloudtrail_multi_region_enabled`; CIS AWS Foundations 3.1
+    /// - Prowler `cloudtrail_bedrock_logging_enabled`: Amazon Bedrock records its API calls,
+    ///   model invocations through `bedrock-runtime` included, as management events, so the
+    ///   trail this control requires records them (Bedrock agent and knowledge-base data
+    ///   events need advanced selectors on top)
     /// - <https://docs.aws.amazon.com/awscloudtrail/latest/userguide/receive-cloudtrail-log-files-from-multiple-regions.html>
     /// - <https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-management-events-with-cloudtrail.html>
     id: "CLOUDTRAIL-001",
@@ -56,7 +60,7 @@ control! {
     shared_area: MonitoringAuditing,
     citations: ["308(a)(1)(ii)(D)", "308(a)(3)(ii)(A)", "308(a)(6)(ii)", "312(b)", "312(e)(2)(i)"],
     config_rules: ["cloudtrail-enabled", "multi-region-cloudtrail-enabled"],
-    prowler_checks: ["cloudtrail_multi_region_enabled"],
+    prowler_checks: ["cloudtrail_multi_region_enabled", "cloudtrail_bedrock_logging_enabled"],
     resource_kinds: [],
     inputs: [AccountWide(CloudtrailTrails)],
 }

@@ -6,10 +6,15 @@
 pub mod cloudwatch_alarm_cloudtrail_changes;
 pub mod cloudwatch_alarm_console_auth_failures;
 pub mod cloudwatch_alarm_console_sign_in_without_mfa;
+pub mod cloudwatch_alarm_has_actions;
 pub mod cloudwatch_alarm_iam_policy_changes;
 pub mod cloudwatch_alarm_mfa_device_deactivation;
+pub mod cloudwatch_alarm_network_acl_changes;
+pub mod cloudwatch_alarm_network_gateway_changes;
 pub mod cloudwatch_alarm_root_account_usage;
+pub mod cloudwatch_alarm_route_table_changes;
 pub mod cloudwatch_alarm_unauthorized_api_calls;
+pub mod cloudwatch_alarm_vpc_changes;
 
 #[path = "_filter_pattern.rs"]
 pub(crate) mod filter_pattern;

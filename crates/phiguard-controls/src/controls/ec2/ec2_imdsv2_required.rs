@@ -34,7 +34,9 @@ control! {
     ///   `aws_instance` and `aws_launch_template`.
     ///
     /// # References
-    /// - AWS Config rule `ec2-imdsv2-check`; Prowler `ec2_instance_imdsv2_enabled`
+    /// - AWS Config rule `ec2-imdsv2-check`; Prowler `ec2_instance_imdsv2_enabled`,
+    ///   `ec2_confidential_workload_host_imdsv2_not_enforced` (the same check on Nitro Enclave
+    ///   hosts, which this control covers with every other instance)
     /// - <https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-existing-instances.html>
     id: "EC2-005",
     slug: "ec2-imdsv2-required",
@@ -44,7 +46,10 @@ control! {
     shared_area: AccessManagement,
     citations: ["308(a)(3)(i)", "308(a)(4)(ii)(C)", "312(a)(1)"],
     config_rules: ["ec2-imdsv2-check"],
-    prowler_checks: ["ec2_instance_imdsv2_enabled"],
+    prowler_checks: [
+        "ec2_instance_imdsv2_enabled",
+        "ec2_confidential_workload_host_imdsv2_not_enforced",
+    ],
     resource_kinds: [Ec2Instance],
     inputs: [Regional(Ec2Instances)],
 }

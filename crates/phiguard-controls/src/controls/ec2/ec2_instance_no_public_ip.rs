@@ -36,7 +36,11 @@ control! {
     ///   `aws_subnet`.
     ///
     /// # References
-    /// - AWS Config rule `ec2-instance-no-public-ip`; Prowler `ec2_instance_public_ip`
+    /// - AWS Config rule `ec2-instance-no-public-ip`; Prowler `ec2_instance_public_ip`,
+    ///   `ec2_confidential_workload_host_public_ip` (Nitro Enclave hosts are instances like any
+    ///   other here); AWS Config rule `emr-master-no-public-ip` and Prowler
+    ///   `emr_cluster_master_nodes_no_public_ip` (EMR master nodes are EC2 instances of the
+    ///   account, so a master with a public IP fails this control on the instance itself)
     /// - <https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-instance-addressing.html>
     id: "EC2-006",
     slug: "ec2-instance-no-public-ip",
@@ -45,8 +49,12 @@ control! {
     seed_area: Rbac,
     shared_area: NetworkSecurity,
     citations: ["308(a)(1)(ii)(B)", "308(a)(3)(i)", "312(a)(1)", "312(e)(1)"],
-    config_rules: ["ec2-instance-no-public-ip"],
-    prowler_checks: ["ec2_instance_public_ip"],
+    config_rules: ["ec2-instance-no-public-ip", "emr-master-no-public-ip"],
+    prowler_checks: [
+        "ec2_instance_public_ip",
+        "ec2_confidential_workload_host_public_ip",
+        "emr_cluster_master_nodes_no_public_ip",
+    ],
     resource_kinds: [Ec2Instance],
     inputs: [Regional(Ec2Instances)],
 }

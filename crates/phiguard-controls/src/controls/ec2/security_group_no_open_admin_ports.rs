@@ -57,7 +57,7 @@ control! {
 const ADMIN_PORTS: [i32; 6] = [20, 21, 22, 3306, 3389, 4333];
 
 /// A rule as a user reads it: `tcp 0-65535 from 0.0.0.0/0`.
-fn describe(rule: &SecurityGroupRule) -> String {
+pub(crate) fn describe(rule: &SecurityGroupRule) -> String {
     let protocol = match rule.protocol.as_str() {
         "-1" => "all traffic".to_string(),
         "6" => "tcp".to_string(),

@@ -105,6 +105,7 @@ pub(crate) fn detector(region: &str, status: &str) -> Resource {
             status: status.into(),
             finding_publishing_frequency: "SIX_HOURS".into(),
             features: Vec::new(),
+            high_severity_findings: 0,
         },
     )
     .named("12abc34d567e8fa901bc2d34e56789f0")

@@ -42,7 +42,7 @@ control! {
     seed_area: MfaIam,
     shared_area: AccessManagement,
     citations: ["308(a)(3)(ii)(A)", "312(a)(1)", "312(d)"],
-    config_rules: ["mfa-enabled-for-iam-console-access"],
+    config_rules: ["mfa-enabled-for-iam-console-access", "iam-user-mfa-enabled"],
     prowler_checks: ["iam_user_mfa_enabled_console_access"],
     resource_kinds: [],
     inputs: [Regional(IamCredentialReport)],

@@ -4,10 +4,12 @@
 
 pub mod iam_access_keys_rotated_90_days;
 pub mod iam_no_admin_star_policies;
+pub mod iam_no_inline_policies;
 pub mod iam_no_kms_decrypt_on_all_keys;
 pub mod iam_no_service_wildcard_actions;
 pub mod iam_no_wildcard_marketplace_subscribe;
 pub mod iam_password_policy_strong;
+pub mod iam_phi_access_requires_mfa;
 pub mod iam_root_account_hardware_mfa;
 pub mod iam_root_account_no_access_keys;
 pub mod iam_root_account_not_used;

@@ -1,9 +1,12 @@
 use crate::prelude::*;
+use phiguard_model::{Account, Records, RecordsSnapshot};
 
 control! {
     /// # Requirement
-    /// Every account is covered by a documented risk assessment (risk analysis) completed
-    /// within the last 365 days (the `risk_assessment_max_age_days` setting).
+    /// Every account is covered by a documented, signed-off risk assessment (risk analysis)
+    /// that is current: within its cadence when it is in the risk register (quarterly,
+    /// monthly when a high-risk system is in scope), or completed within the last 365 days
+    /// (the `risk_assessment_max_age_days` setting) when it is attested in `phiguard.toml`.
     ///
     /// # Rationale
     /// HIPAA's Security Rule starts from an accurate and thorough assessment of the risks and
@@ -13,23 +16,36 @@ control! {
     /// assessment was done, so the evidence is an attestation.
     ///
     /// # Evaluation
-    /// Reads only `risk_assessments` from `phiguard.toml` (`account` id or `*`, `completed`,
-    /// `performed_by`, `reference`), no AWS data. For each scanned account takes the latest
-    /// assessment that names it or `*`. Passes when it was completed within
-    /// `risk_assessment_max_age_days` of the scan (a pass resting on the attestation, with who
-    /// and where in the evidence); fails when it is older; `manual` when none is recorded or
-    /// its date is in the future.
+    /// With a records database (`phiguard scan --db`), first reads the risk register: for
+    /// each scanned account, the latest assessment that is approved (signed off, with
+    /// approver and date) and lists the account (or `*`) in its scope. Its cadence is monthly
+    /// when a high-risk system is in its scope (named high risk in the assessment, or with an
+    /// open high or very high risk in the risk register), else quarterly. Passes when the scan
+    /// date is no later than the sign-off date plus the cadence, fails when it is later (a
+    /// pass resting on the register, with the assessment id, approver and due date in the
+    /// evidence). When the register has none for the account (or no database was given),
+    /// reads `risk_assessments` from `phiguard.toml` (`account` id or `*`, `completed`,
+    /// `performed_by`, `reference`) and takes the latest that names the account or `*`:
+    /// passes when it was completed within `risk_assessment_max_age_days` of the scan, fails
+    /// when older; `manual` when none is recorded or its date is in the future. A records
+    /// database that cannot be read gives `error` unless `phiguard.toml` has an attestation.
+    /// No AWS data is read.
     ///
     /// # Remediation
-    /// Perform (or update) the risk analysis, keep the report, and record it in
-    /// `phiguard.toml`; repeat at least yearly and after significant changes.
+    /// Perform (or update) the risk analysis, keep the report, and record it with its
+    /// sign-off in the risk register (`phiguard assess`), or attest it in `phiguard.toml`;
+    /// repeat it every quarter (monthly with high-risk systems) and after significant changes.
     ///
     /// - Console: AWS Audit Manager → Assessments → Create assessment from the HIPAA framework
     ///   can collect supporting evidence; the risk analysis itself is a documented process
     ///   (e.g. the HHS/ONC Security Risk Assessment tool, NIST SP 800-30).
     /// - CLI: `aws auditmanager create-assessment --name hipaa-2026 --framework-id FRAMEWORK --scope file://scope.json --assessment-reports-destination destinationType=S3,destination=s3://BUCKET --roles file://roles.json`;
-    ///   then record the result: `[[risk_assessment]] account = "*" completed = 2026-03-15
-    ///   performed_by = "Security Officer" reference = "grc/risk-assessment-2026.pdf"`.
+    ///   then record the result in the register: `phiguard assess create --title "Q1 2026
+    ///   HIPAA risk analysis" --account 111122223333 --report scan.json` and
+    ///   `phiguard assess approve ASM-0001 --approver "Security Officer"`, scanning with
+    ///   `--db`; or attest it in `phiguard.toml`: `[[risk_assessment]] account = "*"
+    ///   completed = 2026-03-15 performed_by = "Security Officer" reference =
+    ///   "grc/risk-assessment-2026.pdf"`.
     /// - Terraform: `aws_auditmanager_assessment` for evidence collection; the attestation
     ///   lives in `phiguard.toml`, versioned with your infrastructure code.
     ///
@@ -38,7 +54,7 @@ control! {
     /// - HHS Guidance on Risk Analysis: <https://www.hhs.gov/hipaa/for-professionals/security/guidance/guidance-risk-analysis/index.html>
     id: "RISK-001",
     slug: "risk-assessment-current",
-    title: "A risk assessment was completed within the last year",
+    title: "A signed-off risk assessment covering the account is current",
     severity: High,
     seed_area: RiskAssessment,
     shared_area: Governance,
@@ -52,8 +68,14 @@ control! {
 fn evaluate<'a>(ctx: &Ctx<'a>, out: &mut Findings<'a>) {
     let max = ctx.settings.risk_assessment_max_age_days;
     let today = ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
+    let records = ctx.settings.records.snapshot();
     for account in ctx.accounts() {
         let subject = ctx.account_subject(account);
+        if let Some(records) = records
+            && from_register(records, account, subject.clone(), out)
+        {
+            continue;
+        }
         let latest = ctx
             .settings
             .risk_assessments
@@ -61,11 +83,26 @@ fn evaluate<'a>(ctx: &Ctx<'a>, out: &mut Findings<'a>) {
             .filter(|r| r.account == account.id || r.account == "*")
             .max_by_key(|r| r.completed);
         let Some(latest) = latest else {
-            out.manual(
-                subject,
-                "no risk assessment is recorded in phiguard.toml for this account",
-                evidence![],
-            );
+            match &ctx.settings.records {
+                Records::Unreadable { .. } => out.error(
+                    subject,
+                    format!(
+                        "not evaluated: no risk assessment in phiguard.toml, and {}",
+                        ctx.settings.records.missing_reason().unwrap_or_default()
+                    ),
+                    evidence![],
+                ),
+                Records::NotGiven => out.manual(
+                    subject,
+                    "no risk assessment is recorded in phiguard.toml for this account (no records database given: use --db to read the risk register)",
+                    evidence![],
+                ),
+                Records::Loaded(_) => out.manual(
+                    subject,
+                    "no signed-off risk assessment covers this account in the risk register or phiguard.toml",
+                    evidence![],
+                ),
+            }
             continue;
         };
         let completed = latest.completed.to_string();
@@ -110,6 +147,63 @@ fn evaluate<'a>(ctx: &Ctx<'a>, out: &mut Findings<'a>) {
             );
         }
     }
+}
+
+/// Evaluates the account from the risk register; `false` when the register has no signed-off
+/// assessment covering it.
+fn from_register<'a>(
+    records: &'a RecordsSnapshot,
+    account: &Account,
+    subject: Subject<'a>,
+    out: &mut Findings<'a>,
+) -> bool {
+    let Some(latest) = records
+        .assessments
+        .iter()
+        .filter(|a| a.signed_off() && a.covers(&account.id))
+        .max_by_key(|a| (a.approved_on, a.id.as_str()))
+    else {
+        return false;
+    };
+    let Some(approved) = latest.approved_on else {
+        return false;
+    };
+    let months = latest.cadence_months(&records.high_risk_systems);
+    let cadence = if months == 1 { "monthly" } else { "quarterly" };
+    let due = approved
+        .checked_add(jiff::Span::new().months(months))
+        .unwrap_or(approved);
+    let approver = latest.approver.as_deref().unwrap_or_default();
+    let evidence = evidence![
+        "source" => "records",
+        "assessment" => &latest.id,
+        "title" => &latest.title,
+        "approver" => approver,
+        "approved_on" => approved.to_string(),
+        "cadence" => cadence,
+        "next_due" => due.to_string(),
+        "scope_accounts" => &latest.accounts,
+    ];
+    if records.today <= due {
+        out.attested(
+            subject,
+            format!(
+                "{} signed off by `{approver}` on {approved}; next {cadence} assessment due {due}",
+                latest.id
+            ),
+            evidence,
+        );
+    } else {
+        out.fail(
+            subject,
+            format!(
+                "the last signed-off risk assessment, {} on {approved}, is past its {cadence} cadence: the next was due on {due}",
+                latest.id
+            ),
+            evidence,
+        );
+    }
+    true
 }
 
 #[cfg(test)]
@@ -197,9 +291,111 @@ mod tests {
     }
 
     #[test]
+    fn the_register_is_read_first_with_its_cadence() {
+        use crate::controls::records::testing::*;
+        use jiff::civil::date;
+        let with = |assessments: Vec<phiguard_model::records::AssessmentRecord>,
+                    high: Vec<String>| {
+            let mut s = snapshot();
+            s.assessments = assessments;
+            s.high_risk_systems = high;
+            Fixture::new()
+                .settings(|x| {
+                    x.records = loaded(s);
+                    x.risk_assessments = vec![assessment("*", 2026, 3, 15)];
+                })
+                .run(&CONTROL)
+        };
+        // Quarterly: signed off 2026-03-01, due 2026-06-01 = the fixture date.
+        let rows = with(
+            vec![assessment_record("ASM-0001", &[ACCOUNT], date(2026, 3, 1))],
+            vec![],
+        );
+        assert_eq!(rows[0].status, Status::Pass, "{rows:#?}");
+        assert!(
+            rows[0]
+                .evidence
+                .contains(&r#"assessment="ASM-0001""#.to_string())
+        );
+        // The register outranks the attestation in phiguard.toml.
+        let rows = with(
+            vec![assessment_record("ASM-0001", &["*"], date(2026, 2, 28))],
+            vec![],
+        );
+        assert_eq!(rows[0].status, Status::Fail, "{rows:#?}");
+        assert!(
+            rows[0]
+                .reason
+                .contains("quarterly cadence: the next was due on 2026-05-28"),
+            "{rows:#?}"
+        );
+        // A high-risk system in scope makes it monthly.
+        let rows = with(
+            vec![assessment_record("ASM-0001", &[ACCOUNT], date(2026, 4, 15))],
+            vec!["ehr".into()],
+        );
+        assert_eq!(rows[0].status, Status::Fail, "{rows:#?}");
+        assert!(
+            rows[0]
+                .evidence
+                .contains(&r#"cadence="monthly""#.to_string())
+        );
+        // Not signed off, or another account: the attestation decides.
+        let mut draft = assessment_record("ASM-0002", &[ACCOUNT], date(2026, 5, 30));
+        draft.status = "in_review".into();
+        let rows = with(
+            vec![
+                draft,
+                assessment_record("ASM-0003", &[OTHER_ACCOUNT], date(2026, 5, 30)),
+            ],
+            vec![],
+        );
+        assert_eq!(rows[0].status, Status::Pass);
+        assert!(
+            rows[0]
+                .evidence
+                .contains(&r#"performed_by="Security Officer""#.to_string())
+        );
+    }
+
+    #[test]
+    fn without_any_assessment_the_reason_says_where_it_looked() {
+        use crate::controls::records::testing::*;
+        let rows = Fixture::new()
+            .settings(|x| x.records = loaded(snapshot()))
+            .run(&CONTROL);
+        assert_eq!(rows[0].status, Status::Manual);
+        assert_eq!(
+            rows[0].reason,
+            "no signed-off risk assessment covers this account in the risk register or phiguard.toml"
+        );
+        let rows = Fixture::new()
+            .settings(|x| x.records = unreadable())
+            .run(&CONTROL);
+        assert_eq!(rows[0].status, Status::Error);
+        let rows = Fixture::new().run(&CONTROL);
+        assert!(
+            rows[0]
+                .reason
+                .ends_with("(no records database given: use --db to read the risk register)")
+        );
+    }
+
+    #[test]
     fn report() {
         let mut rows = examples().pass.run(&CONTROL);
         rows.extend(examples().fail.run(&CONTROL));
+        let mut records = crate::controls::records::testing::snapshot();
+        records.assessments = vec![crate::controls::records::testing::assessment_record(
+            "ASM-0001",
+            &["*"],
+            jiff::civil::date(2026, 4, 1),
+        )];
+        rows.extend(
+            Fixture::new()
+                .settings(|s| s.records = crate::controls::records::testing::loaded(records))
+                .run(&CONTROL),
+        );
         insta::assert_snapshot!(render(&rows));
     }
 }

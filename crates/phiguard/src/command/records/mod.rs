@@ -16,6 +16,7 @@ pub mod baa;
 pub mod evidence;
 pub mod questionnaire;
 pub mod reminders;
+pub mod scans;
 pub mod vendor;
 
 use std::path::PathBuf;

@@ -4,7 +4,7 @@ use clap::{Args, Subcommand};
 use jiff::Timestamp;
 use phiguard_store::StoreError;
 use phiguard_store::baa::Agreement;
-use phiguard_store::finding::Finding;
+use phiguard_store::finding::{Finding, FindingStatus};
 use phiguard_store::record::Stored;
 use phiguard_store::vendor::{
     self, CareImpact, Lifecycle, PhiAccess, SystemAccess, Vendor, VendorType,
@@ -57,6 +57,20 @@ pub enum VendorCommand {
         /// Output format.
         #[arg(long, short = 'f', value_enum, default_value_t)]
         format: OutFormat,
+    },
+    /// Change a finding: its status (closing it), due date or owner.
+    Finding {
+        /// Finding id (`FND-0001`).
+        id: String,
+        /// open, in_progress, remediated, verified, risk_accepted, closed.
+        #[arg(long)]
+        status: Option<String>,
+        /// New due date (YYYY-MM-DD).
+        #[arg(long, value_parser = super::date_arg, value_name = "DATE")]
+        due: Option<jiff::civil::Date>,
+        /// Who fixes it.
+        #[arg(long)]
+        owner: Option<String>,
     },
 }
 
@@ -382,6 +396,49 @@ pub fn run(
             } else {
                 Exit::Failures
             })
+        }
+        VendorCommand::Finding {
+            id,
+            status,
+            due,
+            owner,
+        } => {
+            if status.is_none() && due.is_none() && owner.is_none() {
+                return Err(StoreError::invalid(
+                    "--status",
+                    "nothing to change: give --status, --due or --owner",
+                )
+                .into());
+            }
+            let status = status
+                .map(|s| FindingStatus::parse("--status", &s))
+                .transpose()?;
+            let today = ctx.today();
+            let mut store = args.open_for_write(now)?;
+            let stored = store.write(&ctx, |tx| {
+                tx.update::<Finding>(&id, None, |f| {
+                    if let Some(s) = status {
+                        f.status = s;
+                        f.closed_date = (!s.is_open()).then_some(today);
+                    }
+                    if let Some(d) = due {
+                        f.due_date = Some(d);
+                    }
+                    if let Some(o) = &owner {
+                        f.owner = Some(o.trim().to_string());
+                    }
+                    Ok(())
+                })
+            })?;
+            writeln!(
+                term.out,
+                "{} is {} (due {}, owner {})",
+                stored.id,
+                stored.record.status,
+                opt(stored.record.due_date),
+                stored.record.owner.as_deref().unwrap_or("-")
+            )?;
+            Ok(Exit::Clean)
         }
         VendorCommand::Findings { all, format } => {
             let mut store = args.open(now)?;

@@ -19,8 +19,9 @@ use super::{TrailError, parse_size, parse_time, usage};
 use crate::{Error, Exit, Term, inventory_io};
 
 pub(super) const HELP: &str = "\
-PHI resources: the inventory's resources tagged PHI=Yes|true or DataSensitivity=PHI (S3
-buckets, DynamoDB tables, KMS keys, RDS databases and snapshots, any ARN). An event touches
+PHI resources: the inventory's resources carrying a PHI tag, as `phiguard scan` decides it
+(the tags of phiguard.toml or --config; built in: PHI=Yes|true or DataSensitivity=PHI): S3
+buckets, DynamoDB tables, KMS keys, RDS databases and snapshots, any ARN. An event touches
 one by its resources[].ARN, or by name in requestParameters (bucketName, tableName, keyId,
 DB identifiers). Object- and item-level access (GetObject, GetItem, ...) is logged only when
 the trail records data events: without them the report lists management calls only, and
@@ -71,6 +72,15 @@ pub struct TrailAccessArgs {
     /// Largest file read, decompressed (bytes, or with a K, M, G suffix).
     #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = parse_size)]
     pub max_file_size: u64,
+
+    /// Configuration file whose `[phi].tags` say which tags mark PHI resources [default:
+    /// ./phiguard.toml if it exists, else the built-in tags].
+    #[arg(long, short = 'c', value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore ./phiguard.toml and use the built-in PHI tags.
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 /// `trail access` formats.
@@ -87,14 +97,20 @@ pub enum AccessFormat {
 }
 
 /// Runs `phiguard trail access`.
-pub fn run(args: &TrailAccessArgs, term: &mut Term<'_>) -> Result<Exit, Error> {
+pub fn run(args: &TrailAccessArgs, now: Timestamp, term: &mut Term<'_>) -> Result<Exit, Error> {
     if let (Some(since), Some(until)) = (args.since, args.until)
         && since >= until
     {
         return usage(term, &TrailError::Period { since, until });
     }
+    let loaded = crate::command::scan::load_config(args.config.as_deref(), args.no_config, now)?;
+    // The same PHI tags as `phiguard scan` (the configuration's, else the built-in ones).
+    let phi_tags = match &loaded {
+        Some(loaded) => PhiTags::new(loaded.config.phi_tags.clone()),
+        None => PhiTags::default(),
+    };
     let inventory = inventory_io::load(&args.inventory)?;
-    let scope = PhiScope::from_inventory(&inventory, &PhiTags::default());
+    let scope = PhiScope::from_inventory(&inventory, &phi_tags);
     let visitor = AccessVisitor {
         scope: &scope,
         options: AccessOptions {

@@ -229,12 +229,12 @@ enum TrailError {
     Input { reason: String },
 }
 
-/// Runs `phiguard trail ...`.
-pub fn run(command: &TrailCommand, term: &mut Term<'_>) -> Result<Exit, Error> {
+/// Runs `phiguard trail ...` at `now` (the configuration's expired waivers are judged at it).
+pub fn run(command: &TrailCommand, now: Timestamp, term: &mut Term<'_>) -> Result<Exit, Error> {
     match command {
         TrailCommand::Scan(args) => scan(args, term),
         TrailCommand::Validate(args) => validate::run(args, term),
-        TrailCommand::Access(args) => access::run(args, term),
+        TrailCommand::Access(args) => access::run(args, now, term),
         TrailCommand::Rules(RulesCommand::List {
             format,
             rules,

@@ -1,0 +1,3 @@
+//! AWS Organizations controls: service control policies.
+
+pub mod scp_restricts_regions;
