@@ -12,4 +12,8 @@ if [ ! -x "$venv/bin/moto_server" ] || ! cmp -s "$req" "$stamp"; then
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req" >&2
   cp "$req" "$stamp"
 fi
+# The local SMTP server of the monitoring tests (crates/phiguard-monitor/tests), pinned.
+if [ ! -x "$venv/bin/aiosmtpd" ]; then
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "aiosmtpd==1.4.6" >&2
+fi
 echo "$venv"

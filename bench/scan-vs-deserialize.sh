@@ -8,7 +8,9 @@
 #   SIZES="10000 100000" REPEAT=5 bench/scan-vs-deserialize.sh
 #
 # Each measurement is repeated REPEAT times (default 3), parse and scans interleaved in the
-# same run, and the median is reported. Goal (issue 2): scan <= 2x deserialise at 1M
+# same run, and the median is reported, wall and CPU (user + system) seconds: on a shared
+# machine the CPU figures are the steadier ones. OUT (default bench-out) holds the inventories;
+# an existing file is reused, so delete it after changing phiguard-synth. Goal (issue 2): scan <= 2x deserialise at 1M
 # resources, and linear growth.
 set -euo pipefail
 
@@ -16,7 +18,7 @@ cd "$(dirname "$0")/.."
 SIZES=${SIZES:-"10000 100000 1000000"}
 REPEAT=${REPEAT:-3}
 SEED=${SEED:-1}
-OUT=bench-out
+OUT=${OUT:-bench-out}
 TARGET=${CARGO_TARGET_DIR:-target}
 mkdir -p "$OUT"
 
@@ -29,7 +31,9 @@ if [ ! -x /usr/bin/time ]; then
 fi
 
 echo "building release binaries..." >&2
-cargo build --release -q -p phiguard -p phiguard-synth >&2
+# The offline scan does not need the AWS SDK (feature `aws`): leave it out of the build.
+cargo build --release -q -p phiguard --no-default-features >&2
+cargo build --release -q -p phiguard-synth >&2
 SYNTH="$TARGET/release/phiguard-synth"
 PHIGUARD="$TARGET/release/phiguard"
 
@@ -39,20 +43,21 @@ export PHIGUARD_NOW=2026-06-01T00:00:00Z
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-# measure NAME CMD... : runs CMD under GNU time, appends "seconds kib" to $TMP/NAME.
+# measure NAME CMD... : runs CMD under GNU time, appends "seconds kib cpu-seconds" to
+# $TMP/NAME.
 # `phiguard scan` exits 1 when it finds failures (and 3 for an incomplete scan under
 # --strict): those are results, not errors.
 measure() {
     local name=$1
     shift
     local status=0
-    /usr/bin/time -f '%e %M' -o "$TMP/time" "$@" >"$TMP/stdout" 2>"$TMP/stderr" || status=$?
+    /usr/bin/time -f '%e %M %U %S' -o "$TMP/time" "$@" >"$TMP/stdout" 2>"$TMP/stderr" || status=$?
     if [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; then
         echo "error: \`$*\` exited with $status:" >&2
         cat "$TMP/stderr" >&2
         exit 1
     fi
-    tail -n 1 "$TMP/time" >>"$TMP/$name"
+    tail -n 1 "$TMP/time" | awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }' >>"$TMP/$name"
 }
 
 # median FILE COLUMN : median of a column of numbers.
@@ -78,16 +83,18 @@ for n in $SIZES; do
     ps=$(median "$TMP/parse" 1); pm=$(median "$TMP/parse" 2)
     ss=$(median "$TMP/scan" 1); sm=$(median "$TMP/scan" 2)
     ts=$(median "$TMP/text" 1); tm=$(median "$TMP/text" 2)
+    pc=$(median "$TMP/parse" 3); sc=$(median "$TMP/scan" 3); tc=$(median "$TMP/text" 3)
     rows+=("$(awk -v n="$n" -v mb="$mb" -v ps="$ps" -v pm="$pm" -v ss="$ss" -v sm="$sm" \
-        -v ts="$ts" -v tm="$tm" 'BEGIN {
+        -v ts="$ts" -v tm="$tm" -v pc="$pc" -v sc="$sc" -v tc="$tc" 'BEGIN {
             r = (ps > 0) ? ss / ps : 0; rt = (ps > 0) ? ts / ps : 0;
-            printf "| %d | %s | %.2f | %.0f | %.2f | %.0f | %.2f | %.2f | %.0f | %.2f |",
-                n, mb, ps, pm / 1024, ss, sm / 1024, r, ts, tm / 1024, rt }')")
+            rc = (pc > 0) ? sc / pc : 0; rtc = (pc > 0) ? tc / pc : 0;
+            printf "| %d | %s | %.2f | %.2f | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f | %.2f | %.2f | %.0f | %.2f | %.2f |",
+                n, mb, ps, pc, pm / 1024, ss, sc, sm / 1024, r, rc, ts, tc, tm / 1024, rt, rtc }')")
 done
 
 echo
-echo "Medians of $REPEAT runs; $(nproc) cores; $(git rev-parse --short HEAD 2>/dev/null || echo '?')."
+echo "Medians of $REPEAT runs; $(nproc) cores; $(git rev-parse --short HEAD 2>/dev/null || echo '?');$(uptime | sed 's/.*load/ load/')."
 echo
-echo "| resources | file MB | parse s | parse MB | scan json s | scan json MB | json/parse | scan text s | scan text MB | text/parse |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| resources | file MB | parse s | parse CPU s | parse MB | scan json s | scan json CPU s | scan json MB | json/parse | json/parse CPU | scan text s | scan text CPU s | scan text MB | text/parse | text/parse CPU |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"

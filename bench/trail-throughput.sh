@@ -17,7 +17,8 @@
 # (AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/).
 #
 # Goals (issue 5): >= 1.5x the throughput of `gzip -dc`, >= 30x jq, peak memory flat in
-# input size (the scan is also run on a quarter of the files to show it).
+# input size (the scan is also run on a quarter and a half of the files to show it, and so is
+# the library's bounded hit store, `scan_sorted`, through crates/phiguard-trail/examples/phases).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -39,12 +40,14 @@ need() {
 need jq jq
 [ -x /usr/bin/time ] || need time time
 
-echo "building release binary..." >&2
+echo "building release binaries..." >&2
 cargo build --release -q -p phiguard --no-default-features >&2
+cargo build --release -q -p phiguard-trail --example phases >&2
 case "$TARGET" in
 /*) PHIGUARD="$TARGET/release/phiguard" ;;
 *) PHIGUARD="$ROOT/$TARGET/release/phiguard" ;;
 esac
+PHASES="$(dirname "$PHIGUARD")/examples/phases"
 
 if [ -n "${REGEN:-}" ] || [ ! -f "$OUT/.complete" ]; then
     echo "generating ${GB} GB of CloudTrail JSON under $OUT..." >&2
@@ -105,6 +108,7 @@ fi
 mapfile -t FILES < <(find "$OUT" -name '*.json.gz' | sort)
 NFILES=${#FILES[@]}
 QUARTER=("${FILES[@]:0:$((NFILES / 4))}")
+HALF=("${FILES[@]:0:$((NFILES / 2))}")
 JQ_N=${JQ_FILES:-$NFILES}
 JQ_SET=("${FILES[@]:0:$JQ_N}")
 
@@ -119,6 +123,7 @@ counts() { # FILES... -> "events bytes"
 }
 read -r EVENTS BYTES < <(counts "${FILES[@]}")
 read -r Q_EVENTS Q_BYTES < <(counts "${QUARTER[@]}")
+read -r H_EVENTS H_BYTES < <(counts "${HALF[@]}")
 read -r JQ_EVENTS JQ_BYTES < <(counts "${JQ_SET[@]}")
 DISK=$(du -cb "${FILES[@]}" | tail -n 1 | cut -f1)
 
@@ -142,6 +147,11 @@ measure gzip gzip -dc "${FILES[@]}"
 measure phiguard "$PHIGUARD" trail scan "${FILES[@]}" --format json --output /dev/null
 RAYON_NUM_THREADS=1 measure phiguard1 "$PHIGUARD" trail scan "${FILES[@]}" --format json --output /dev/null
 measure phiguard_q "$PHIGUARD" trail scan "${QUARTER[@]}" --format json --output /dev/null
+measure phiguard_h "$PHIGUARD" trail scan "${HALF[@]}" --format json --output /dev/null
+# The library with its bounded hit store (hits sorted in runs on disk, streamed as JSON).
+measure store "$PHASES" --only scan "${FILES[@]}"
+measure store_h "$PHASES" --only scan "${HALF[@]}"
+measure store_q "$PHASES" --only scan "${QUARTER[@]}"
 export JQ_FILTER='.Records[] | select(.eventName=="StopLogging" or .eventName=="DeleteTrail")'
 measure jq sh -c 'gzip -dc "$@" | jq -c "$JQ_FILTER"' sh "${JQ_SET[@]}"
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -176,7 +186,11 @@ echo "|---|---|---|---|---|---|---|---|---|---|---|"
 row "gzip -dc" gzip 1 "$EVENTS" "$BYTES"
 row "phiguard trail scan (all rules)" phiguard "$(nproc)" "$EVENTS" "$BYTES"
 row "phiguard trail scan, RAYON_NUM_THREADS=1" phiguard1 1 "$EVENTS" "$BYTES"
+row "phiguard trail scan, 1/2 of the files" phiguard_h "$(nproc)" "$H_EVENTS" "$H_BYTES"
 row "phiguard trail scan, 1/4 of the files" phiguard_q "$(nproc)" "$Q_EVENTS" "$Q_BYTES"
+row "scan_sorted (bounded hit store), all files" store "$(nproc)" "$EVENTS" "$BYTES"
+row "scan_sorted (bounded hit store), 1/2 of the files" store_h "$(nproc)" "$H_EVENTS" "$H_BYTES"
+row "scan_sorted (bounded hit store), 1/4 of the files" store_q "$(nproc)" "$Q_EVENTS" "$Q_BYTES"
 row "gzip -dc \\| jq (1 filter, $JQ_N files)" jq 1 "$JQ_EVENTS" "$JQ_BYTES"
 
 # The goals, from the same run. "Per core" divides by CPU seconds (user + sys): phiguard's own,

@@ -10,6 +10,7 @@
 //! can prove the collector only reads and `phiguard iam-policy` lists exactly what it calls
 //! ([`permissions`]).
 
+pub mod alert_sns;
 pub mod call;
 pub mod collect;
 pub mod convert;
@@ -19,6 +20,7 @@ pub mod plan;
 pub mod recorder;
 pub mod scope;
 pub mod sources;
+pub mod trail_source;
 
 use std::sync::Arc;
 use std::time::Duration;

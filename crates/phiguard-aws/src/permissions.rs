@@ -196,12 +196,73 @@ permissions! {
     "EFS" DescribeBackupPolicy => "elasticfilesystem:DescribeBackupPolicy",
 }
 
-/// The IAM action for an operation, if the table has it.
+/// What reading CloudTrail logs from S3 calls (`phiguard trail ... s3://...`, `scan --trail
+/// s3://...`, [`crate::trail_source`]): kept apart from [`PERMISSIONS`] (what a scan calls)
+/// so that each table is exactly what its command needs; `phiguard iam-policy --trail` adds
+/// it as a statement of its own.
+pub const TRAIL_PERMISSIONS: &[Permission] = &[
+    Permission {
+        service: "S3",
+        operation: "GetBucketLocation",
+        action: "s3:GetBucketLocation",
+    },
+    Permission {
+        service: "S3",
+        operation: "ListObjectsV2",
+        action: "s3:ListBucket",
+    },
+    Permission {
+        service: "S3",
+        operation: "GetObject",
+        action: "s3:GetObject",
+    },
+    Permission {
+        service: "S3",
+        operation: "HeadObject",
+        action: "s3:GetObject",
+    },
+    Permission {
+        service: "CloudTrail",
+        operation: "ListPublicKeys",
+        action: "cloudtrail:ListPublicKeys",
+    },
+];
+
+/// The IAM action for an operation, if a table (scan or trail) has it.
 pub fn action_for(service: &str, operation: &str) -> Option<&'static str> {
     PERMISSIONS
         .iter()
+        .chain(TRAIL_PERMISSIONS)
         .find(|p| p.service == service && p.operation == operation)
         .map(|p| p.action)
+}
+
+/// Adds [`trail_statement`] to a policy set: to the last document if it still fits in
+/// [`MAX_POLICY_CHARS`], else as a document of its own.
+pub fn add_trail(docs: &mut Vec<Value>) {
+    let statement = trail_statement();
+    if let Some(last) = docs.last_mut() {
+        let mut candidate = last.clone();
+        if let Some(list) = candidate["Statement"].as_array_mut() {
+            list.push(statement.clone());
+            if candidate.to_string().len() <= MAX_POLICY_CHARS {
+                *last = candidate;
+                return;
+            }
+        }
+    }
+    docs.push(json!({"Version": "2012-10-17", "Statement": [statement]}));
+}
+
+/// The read-only statement for reading CloudTrail logs from S3 (see [`TRAIL_PERMISSIONS`]).
+pub fn trail_statement() -> Value {
+    let actions: BTreeSet<&str> = TRAIL_PERMISSIONS.iter().map(|p| p.action).collect();
+    json!({
+        "Sid": "PhiguardReadOnlyTrail",
+        "Effect": "Allow",
+        "Action": actions,
+        "Resource": "*"
+    })
 }
 
 /// Largest customer-managed policy document (characters, whitespace excluded).
@@ -265,6 +326,28 @@ mod tests {
                 p.action
             );
         }
+    }
+
+    #[test]
+    fn trail_permissions_are_read_only_and_in_the_statement() {
+        let statement = trail_statement();
+        let actions = statement["Action"].as_array().unwrap();
+        for p in TRAIL_PERMISSIONS {
+            assert!(is_read_only(p.operation), "{p:?}");
+            assert_eq!(action_for(p.service, p.operation), Some(p.action));
+            assert!(actions.iter().any(|a| a == p.action), "{p:?}");
+            let name = p.action.split_once(':').unwrap().1;
+            assert!(is_read_only(name), "{}", p.action);
+        }
+        let doc = json!({"Version": "2012-10-17", "Statement": [statement]});
+        assert!(phiguard_model::PolicyDocument::from_json(&doc.to_string()).is_ok());
+        let mut docs = iam_policies(false);
+        let before = docs.len();
+        add_trail(&mut docs);
+        assert!(docs.len() == before || docs.len() == before + 1);
+        let text = serde_json::to_string(&docs).unwrap();
+        assert!(text.contains("PhiguardReadOnlyTrail") && text.contains("s3:ListBucket"));
+        assert!(docs.iter().all(|d| d.to_string().len() <= MAX_POLICY_CHARS));
     }
 
     #[test]

@@ -22,8 +22,14 @@ pub struct Index<'a> {
     /// Coverage by (account, region, source); the first entry wins, as in a linear search.
     coverage: HashMap<(&'a str, &'a str, DataSource), &'a CoverageState>,
     by_arn: OnceLock<HashMap<&'a str, u32>>,
+    /// Per kind, the resources of each (account, region), in inventory order; built the
+    /// first time a control asks for that kind by place.
+    by_place: Vec<OnceLock<Places<'a>>>,
     inventory: &'a Inventory,
 }
+
+/// Resource positions by account, then region.
+type Places<'a> = HashMap<&'a str, HashMap<&'a str, Vec<u32>>>;
 
 impl<'a> Index<'a> {
     /// Builds the per-kind index, PHI flags and PHI accounts in one pass, and the coverage
@@ -53,12 +59,39 @@ impl<'a> Index<'a> {
             phi_accounts,
             coverage,
             by_arn: OnceLock::new(),
+            by_place: (0..ResourceKind::ALL.len())
+                .map(|_| OnceLock::new())
+                .collect(),
             inventory,
         }
     }
 
     fn resource(&self, i: u32) -> &'a Resource {
         &self.inventory.resources[i as usize]
+    }
+
+    /// Positions of the resources of `kind` in `account` and `region`, in inventory order.
+    fn placed(&self, kind: ResourceKind, account: &str, region: &str) -> &[u32] {
+        let Some(cell) = self.by_place.get(kind.index()) else {
+            return &[];
+        };
+        let places = cell.get_or_init(|| {
+            let mut places: Places<'a> = HashMap::new();
+            for i in &self.by_kind[kind.index()] {
+                let r = self.resource(*i);
+                places
+                    .entry(r.account.as_str())
+                    .or_default()
+                    .entry(r.region.as_str())
+                    .or_default()
+                    .push(*i);
+            }
+            places
+        });
+        places
+            .get(account)
+            .and_then(|regions| regions.get(region))
+            .map_or(&[][..], Vec::as_slice)
     }
 }
 
@@ -72,7 +105,7 @@ pub struct Ctx<'a> {
 }
 
 macro_rules! kind_accessors {
-    ($($method:ident => $variant:ident($ty:ty)),* $(,)?) => {
+    ($($method:ident, $placed:ident => $variant:ident($ty:ty)),* $(,)?) => {
         impl<'a> Ctx<'a> {
             $(
             #[doc = concat!("Every `", stringify!($variant), "` resource with its details.")]
@@ -86,58 +119,77 @@ macro_rules! kind_accessors {
                     }
                 })
             }
+
+            #[doc = concat!("The `", stringify!($variant), "` resources of one account and region (`global` for global ones), in inventory order: what `", stringify!($method), "()` filtered on both gives, through an index built once per scan.")]
+            pub fn $placed(
+                &self,
+                account: &str,
+                region: &str,
+            ) -> impl Iterator<Item = (&'a Resource, &'a $ty)> + '_ {
+                let index = &*self.index;
+                index
+                    .placed(ResourceKind::$variant, account, region)
+                    .iter()
+                    .filter_map(move |i| {
+                        let r = index.resource(*i);
+                        match &r.details {
+                            Details::$variant(d) => Some((r, d)),
+                            _ => None,
+                        }
+                    })
+            }
             )*
         }
     };
 }
 
 kind_accessors! {
-    s3_buckets => S3Bucket(S3Bucket),
-    iam_users => IamUser(IamUser),
-    iam_groups => IamGroup(IamGroup),
-    iam_roles => IamRole(IamRole),
-    iam_policies => IamPolicy(IamPolicy),
-    kms_keys => KmsKey(KmsKey),
-    ebs_volumes => EbsVolume(EbsVolume),
-    ebs_snapshots => EbsSnapshot(EbsSnapshot),
-    ec2_instances => Ec2Instance(Ec2Instance),
-    security_groups => SecurityGroup(SecurityGroup),
-    vpcs => Vpc(Vpc),
-    rds_instances => RdsInstance(RdsInstance),
-    rds_clusters => RdsCluster(RdsCluster),
-    rds_snapshots => RdsSnapshot(RdsSnapshot),
-    dynamodb_tables => DynamodbTable(DynamodbTable),
-    trails => Trail(Trail),
-    log_groups => LogGroup(LogGroup),
-    cloudwatch_alarms => CloudwatchAlarm(CloudwatchAlarm),
-    sns_topics => SnsTopic(SnsTopic),
-    guardduty_detectors => GuarddutyDetector(GuarddutyDetector),
-    config_recorders => ConfigRecorder(ConfigRecorder),
-    security_hubs => SecurityHub(SecurityHubHub),
-    backup_plans => BackupPlan(BackupPlan),
-    backup_vaults => BackupVault(BackupVault),
-    load_balancers => LoadBalancer(LoadBalancer),
-    distributions => Distribution(Distribution),
-    secrets => Secret(Secret),
-    lambda_functions => LambdaFunction(LambdaFunction),
-    access_analyzers => AccessAnalyzer(AccessAnalyzer),
-    macie_sessions => MacieSession(MacieSession),
-    inspector_statuses => InspectorStatus(InspectorStatus),
-    ssm_managed_instances => SsmManagedInstance(SsmManagedInstance),
-    ssm_documents => SsmDocument(SsmDocument),
-    subnets => Subnet(Subnet),
-    network_acls => NetworkAcl(NetworkAcl),
-    route_tables => RouteTable(RouteTable),
-    rds_parameter_groups => RdsParameterGroup(RdsParameterGroup),
-    opensearch_domains => OpensearchDomain(OpensearchDomain),
-    redshift_clusters => RedshiftCluster(RedshiftCluster),
-    apigateway_stages => ApigatewayStage(ApigatewayStage),
-    apigateway_domains => ApigatewayDomain(ApigatewayDomain),
-    efs_file_systems => EfsFileSystem(EfsFileSystem),
-    classic_load_balancers => ClassicLoadBalancer(ClassicLoadBalancer),
-    service_control_policies => ServiceControlPolicy(ServiceControlPolicy),
-    backup_restore_testing_plans => BackupRestoreTestingPlan(BackupRestoreTestingPlan),
-    tagged => Tagged(phiguard_model::resource::Tagged),
+    s3_buckets, s3_buckets_in => S3Bucket(S3Bucket),
+    iam_users, iam_users_in => IamUser(IamUser),
+    iam_groups, iam_groups_in => IamGroup(IamGroup),
+    iam_roles, iam_roles_in => IamRole(IamRole),
+    iam_policies, iam_policies_in => IamPolicy(IamPolicy),
+    kms_keys, kms_keys_in => KmsKey(KmsKey),
+    ebs_volumes, ebs_volumes_in => EbsVolume(EbsVolume),
+    ebs_snapshots, ebs_snapshots_in => EbsSnapshot(EbsSnapshot),
+    ec2_instances, ec2_instances_in => Ec2Instance(Ec2Instance),
+    security_groups, security_groups_in => SecurityGroup(SecurityGroup),
+    vpcs, vpcs_in => Vpc(Vpc),
+    rds_instances, rds_instances_in => RdsInstance(RdsInstance),
+    rds_clusters, rds_clusters_in => RdsCluster(RdsCluster),
+    rds_snapshots, rds_snapshots_in => RdsSnapshot(RdsSnapshot),
+    dynamodb_tables, dynamodb_tables_in => DynamodbTable(DynamodbTable),
+    trails, trails_in => Trail(Trail),
+    log_groups, log_groups_in => LogGroup(LogGroup),
+    cloudwatch_alarms, cloudwatch_alarms_in => CloudwatchAlarm(CloudwatchAlarm),
+    sns_topics, sns_topics_in => SnsTopic(SnsTopic),
+    guardduty_detectors, guardduty_detectors_in => GuarddutyDetector(GuarddutyDetector),
+    config_recorders, config_recorders_in => ConfigRecorder(ConfigRecorder),
+    security_hubs, security_hubs_in => SecurityHub(SecurityHubHub),
+    backup_plans, backup_plans_in => BackupPlan(BackupPlan),
+    backup_vaults, backup_vaults_in => BackupVault(BackupVault),
+    load_balancers, load_balancers_in => LoadBalancer(LoadBalancer),
+    distributions, distributions_in => Distribution(Distribution),
+    secrets, secrets_in => Secret(Secret),
+    lambda_functions, lambda_functions_in => LambdaFunction(LambdaFunction),
+    access_analyzers, access_analyzers_in => AccessAnalyzer(AccessAnalyzer),
+    macie_sessions, macie_sessions_in => MacieSession(MacieSession),
+    inspector_statuses, inspector_statuses_in => InspectorStatus(InspectorStatus),
+    ssm_managed_instances, ssm_managed_instances_in => SsmManagedInstance(SsmManagedInstance),
+    ssm_documents, ssm_documents_in => SsmDocument(SsmDocument),
+    subnets, subnets_in => Subnet(Subnet),
+    network_acls, network_acls_in => NetworkAcl(NetworkAcl),
+    route_tables, route_tables_in => RouteTable(RouteTable),
+    rds_parameter_groups, rds_parameter_groups_in => RdsParameterGroup(RdsParameterGroup),
+    opensearch_domains, opensearch_domains_in => OpensearchDomain(OpensearchDomain),
+    redshift_clusters, redshift_clusters_in => RedshiftCluster(RedshiftCluster),
+    apigateway_stages, apigateway_stages_in => ApigatewayStage(ApigatewayStage),
+    apigateway_domains, apigateway_domains_in => ApigatewayDomain(ApigatewayDomain),
+    efs_file_systems, efs_file_systems_in => EfsFileSystem(EfsFileSystem),
+    classic_load_balancers, classic_load_balancers_in => ClassicLoadBalancer(ClassicLoadBalancer),
+    service_control_policies, service_control_policies_in => ServiceControlPolicy(ServiceControlPolicy),
+    backup_restore_testing_plans, backup_restore_testing_plans_in => BackupRestoreTestingPlan(BackupRestoreTestingPlan),
+    tagged, tagged_in => Tagged(phiguard_model::resource::Tagged),
 }
 
 impl<'a> Ctx<'a> {

@@ -377,38 +377,81 @@ fn input_for(ctx: &Ctx<'_>, kinds: &[ResourceKind]) -> Result<regorus::Value, St
                     .map(|r| (r, ctx.is_phi(r))),
             )
         };
-    let resources: Vec<serde_json::Value> = selected
-        .map(|(r, phi)| {
-            let (kind, details) = match serde_json::to_value(&r.details) {
-                Ok(serde_json::Value::Object(map)) if map.len() == 1 => {
-                    map.into_iter().next().unwrap_or_default()
-                }
-                Ok(other) => (r.kind().as_str().to_string(), other),
-                Err(_) => (r.kind().as_str().to_string(), serde_json::Value::Null),
-            };
-            serde_json::json!({
-                "arn": r.arn,
-                "account": r.account,
-                "region": r.region,
-                "name": r.name,
-                "tags": r.tags,
-                "kind": kind,
-                "phi": phi,
-                "details": details,
-            })
-        })
-        .collect();
-    let accounts: Vec<serde_json::Value> = ctx
+    let accounts: Vec<AccountInput<'_>> = ctx
         .accounts()
         .iter()
-        .map(|a| serde_json::json!({"id": a.id, "phi": ctx.account_holds_phi(&a.id)}))
+        .map(|a| AccountInput {
+            id: &a.id,
+            phi: ctx.account_holds_phi(&a.id),
+        })
         .collect();
-    let text = serde_json::to_string(&serde_json::json!({
-        "accounts": accounts,
-        "resources": resources,
-    }))
-    .map_err(|e| e.to_string())?;
+    // One JSON text written straight from the model (no `serde_json::Value` tree per
+    // resource), parsed once by regorus.
+    let mut text = String::from("{\"accounts\":");
+    text.push_str(&serde_json::to_string(&accounts).map_err(|e| e.to_string())?);
+    text.push_str(",\"resources\":[");
+    for (i, (r, phi)) in selected.enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        push_resource(&mut text, r, phi)?;
+    }
+    text.push_str("]}");
     regorus::Value::from_json_str(&text).map_err(|e| e.to_string())
+}
+
+#[derive(serde::Serialize)]
+struct AccountInput<'r> {
+    id: &'r str,
+    phi: bool,
+}
+
+#[derive(serde::Serialize)]
+struct ResourceInput<'r> {
+    arn: &'r str,
+    account: &'r str,
+    region: &'r str,
+    name: Option<&'r str>,
+    tags: &'r BTreeMap<String, String>,
+    kind: &'r str,
+    phi: bool,
+}
+
+/// Appends one resource of the input: `{"arn", "account", "region", "name", "tags", "kind",
+/// "phi", "details"}`, `kind` and `details` being the key and the value of the resource's
+/// wire `details` (`{"s3_bucket": {...}}`).
+fn push_resource(text: &mut String, r: &phiguard_model::Resource, phi: bool) -> Result<(), String> {
+    let details = serde_json::to_string(&r.details).map_err(|e| e.to_string())?;
+    let (kind, inner) = split_tagged(&details).unwrap_or((r.kind().as_str(), details.as_str()));
+    let head = serde_json::to_string(&ResourceInput {
+        arn: &r.arn,
+        account: &r.account,
+        region: &r.region,
+        name: r.name.as_deref(),
+        tags: &r.tags,
+        kind,
+        phi,
+    })
+    .map_err(|e| e.to_string())?;
+    let Some(head) = head.strip_suffix('}') else {
+        return Err("cannot write the Rego input".into());
+    };
+    text.push_str(head);
+    text.push_str(",\"details\":");
+    text.push_str(inner);
+    text.push('}');
+    Ok(())
+}
+
+/// The key and the value of a compact JSON object with a single plain-string key, as serde
+/// writes an externally tagged newtype variant: `{"s3_bucket":{...}}`.
+fn split_tagged(json: &str) -> Option<(&str, &str)> {
+    let rest = json.strip_prefix("{\"")?;
+    let (key, rest) = rest.split_once("\":")?;
+    if key.contains(['"', '\\']) {
+        return None;
+    }
+    Some((key, rest.strip_suffix('}')?))
 }
 
 fn shared_input(ctx: &Ctx<'_>, kinds: &[ResourceKind]) -> Result<regorus::Value, String> {

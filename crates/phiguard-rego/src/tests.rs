@@ -260,3 +260,79 @@ fn a_runtime_error_makes_the_control_error() {
         );
     }
 }
+
+/// The input as it was first built (a `serde_json::Value` per resource, then text): the
+/// direct writer must give the same value.
+fn reference_input(ctx: &Ctx<'_>, kinds: &[ResourceKind]) -> regorus::Value {
+    let selected: Vec<(&phiguard_model::Resource, bool)> = if kinds.is_empty() {
+        ctx.all_resources().collect()
+    } else {
+        kinds
+            .iter()
+            .flat_map(|k| ctx.resources_of(*k))
+            .map(|r| (r, ctx.is_phi(r)))
+            .collect()
+    };
+    let resources: Vec<serde_json::Value> = selected
+        .into_iter()
+        .map(|(r, phi)| {
+            let (kind, details) = match serde_json::to_value(&r.details).expect("details") {
+                serde_json::Value::Object(map) if map.len() == 1 => {
+                    map.into_iter().next().expect("one key")
+                }
+                other => (r.kind().as_str().to_string(), other),
+            };
+            serde_json::json!({
+                "arn": r.arn, "account": r.account, "region": r.region, "name": r.name,
+                "tags": r.tags, "kind": kind, "phi": phi, "details": details,
+            })
+        })
+        .collect();
+    let accounts: Vec<serde_json::Value> = ctx
+        .accounts()
+        .iter()
+        .map(|a| serde_json::json!({"id": a.id, "phi": ctx.account_holds_phi(&a.id)}))
+        .collect();
+    let text = serde_json::json!({"accounts": accounts, "resources": resources}).to_string();
+    regorus::Value::from_json_str(&text).expect("reference input")
+}
+
+#[test]
+fn the_input_is_written_straight_from_the_model_unchanged() {
+    use std::sync::Arc;
+
+    use phiguard_controls::ctx::Index;
+
+    let mut inventory = inventory(true);
+    // A name, a tag with characters JSON escapes, and a resource without details of its own.
+    inventory.resources[0].name = Some("clinic \"records\"".into());
+    inventory.resources[0]
+        .tags
+        .insert("Owner\\Team".into(), "Health\nIT".into());
+    let settings = Settings::at(now());
+    let ctx = Ctx::new(
+        &inventory,
+        &settings,
+        Arc::new(Index::new(&inventory, &settings)),
+    );
+    for kinds in [
+        &[][..],
+        &[ResourceKind::S3Bucket][..],
+        &[
+            ResourceKind::S3Bucket,
+            ResourceKind::DynamodbTable,
+            ResourceKind::KmsKey,
+        ][..],
+    ] {
+        let direct = input_for(&ctx, kinds).expect("input");
+        assert_eq!(direct, reference_input(&ctx, kinds), "{kinds:?}");
+        let resources = direct["resources"].as_array().expect("resources").len();
+        assert!(resources > 0, "{kinds:?}");
+    }
+    assert_eq!(
+        split_tagged(r#"{"s3_bucket":{"a":1}}"#),
+        Some(("s3_bucket", r#"{"a":1}"#))
+    );
+    assert_eq!(split_tagged(r#"{"a\"b":1}"#), None);
+    assert_eq!(split_tagged("null"), None);
+}

@@ -11,6 +11,7 @@ pub mod json;
 pub mod matrix;
 pub mod ocsf;
 pub mod text;
+mod text_records;
 mod view;
 pub mod wire;
 

@@ -250,6 +250,10 @@ fn summary(out: &mut String, report: &Report<'_>, paint: Paint) {
         }
     }
 
+    if let Some(records) = &report.records {
+        crate::text_records::write(out, records, clean, &|s| paint.bold(s));
+    }
+
     if !report.diagnostics.is_empty() {
         let _ = writeln!(out, "\n{}", paint.bold("diagnostics"));
         for d in &report.diagnostics {

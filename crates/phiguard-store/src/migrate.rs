@@ -48,6 +48,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_scans.sql"),
         postgres: include_str!("../migrations/postgres/0003_scans.sql"),
     },
+    Migration {
+        version: 4,
+        name: "web_access",
+        sqlite: include_str!("../migrations/sqlite/0004_web_access.sql"),
+        postgres: include_str!("../migrations/postgres/0004_web_access.sql"),
+    },
 ];
 
 /// The schema version this build writes.

@@ -84,6 +84,30 @@ pub struct Scan {
     /// Every result.
     #[serde(default)]
     pub results: Vec<ScanResultRow>,
+    /// The resources continuous monitoring watches (in PHI scope, or in a service not on the
+    /// HIPAA-eligible list); `None` for scans stored before phiguard recorded them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Vec<ScanResource>>,
+}
+
+/// A resource of a stored scan that continuous monitoring watches.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ScanResource {
+    /// ARN or id.
+    pub resource: String,
+    /// phiguard resource kind (`s3_bucket`, `tagged`, ...).
+    pub kind: String,
+    /// Account.
+    pub account: String,
+    /// Region (`global` for global services).
+    pub region: String,
+    /// ARN service namespace (`s3`, `lightsail`).
+    pub service: String,
+    /// In PHI scope (by tag or account).
+    pub phi: bool,
+    /// The service on the HIPAA eligible services list: `eligible`, `not_eligible`,
+    /// `needs_review` or `support_only`.
+    pub eligibility: String,
 }
 
 impl Record for Scan {

@@ -202,6 +202,7 @@ fn scan_of(results: Vec<ScanResultRow>) -> Scan {
         evidence_id: None,
         counts,
         results,
+        resources: None,
     }
 }
 

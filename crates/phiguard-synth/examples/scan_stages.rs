@@ -5,6 +5,11 @@
 //! cargo run --release -p phiguard-synth --example scan_stages -- bench-out/inventory-1000000.json
 //! ```
 //!
+//! With `--per-control` it lists the controls that take the most CPU time; with `--digest`
+//! it prints the number of results per status and per control and a hash of every result
+//! (control, subject, status, reason, evidence, severity), to check that an optimisation
+//! leaves the results unchanged.
+//!
 //! Stages: read the file, `Inventory::from_json`, `phiguard_controls::evaluate` (whole
 //! catalogue), `phiguard_report::build`, the JSON renderer (to a buffered sink), then the drops.
 
@@ -71,6 +76,9 @@ fn main() -> io::Result<()> {
     if per_control {
         return time_controls(&mut out, &inventory, &settings);
     }
+    if args.iter().any(|a| a == "--digest") {
+        return digest(&mut out, &inventory, &settings);
+    }
     let result = phiguard_controls::evaluate(&inventory, &settings, CATALOGUE);
     lap(&mut out, "evaluate")?;
     let report = phiguard_report::build(&result, &inventory, &settings, "bench");
@@ -90,18 +98,19 @@ fn main() -> io::Result<()> {
 }
 
 /// Evaluates each control alone (one thread: the engine's rayon pool has one control to run)
-/// and lists the slowest, net of the per-scan index the engine builds every time.
+/// and lists the slowest by CPU time (steadier than wall time on a shared machine), net of the
+/// per-scan index the engine builds every time.
 fn time_controls(
     out: &mut dyn Write,
     inventory: &Inventory,
     settings: &Settings,
 ) -> io::Result<()> {
     let time = |catalogue: &[&'static phiguard_controls::Control]| {
-        let start = Instant::now();
+        let start = cpu_seconds();
         let result = phiguard_controls::evaluate(inventory, settings, catalogue);
         let n = result.outcomes.len();
         drop(result);
-        (start.elapsed().as_secs_f64(), n)
+        (cpu_seconds() - start, n)
     };
     let (base, _) = time(&[]);
     let mut rows: Vec<(f64, usize, &str)> = CATALOGUE
@@ -113,10 +122,51 @@ fn time_controls(
         .collect();
     rows.sort_by(|a, b| b.0.total_cmp(&a.0));
     let total: f64 = rows.iter().map(|r| r.0).sum();
-    writeln!(out, "index build (every evaluate call): {base:.3} s")?;
-    writeln!(out, "sum over {} controls: {total:.3} s", rows.len())?;
-    for (t, n, id) in rows.iter().take(15) {
-        writeln!(out, "{id:>10}  {t:8.3} s  {n:>9} results")?;
+    writeln!(out, "index build (every evaluate call): {base:.3} CPU s")?;
+    writeln!(out, "sum over {} controls: {total:.3} CPU s", rows.len())?;
+    let top = std::env::var("TOP")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(15);
+    for (t, n, id) in rows.iter().take(top) {
+        writeln!(out, "{id:>18}  {t:8.3} s  {n:>9} results")?;
+    }
+    Ok(())
+}
+
+/// Counts per status, per control, and a hash of every outcome in order.
+fn digest(out: &mut dyn Write, inventory: &Inventory, settings: &Settings) -> io::Result<()> {
+    use std::collections::BTreeMap;
+    use std::hash::{DefaultHasher, Hash, Hasher};
+
+    let result = phiguard_controls::evaluate(inventory, settings, CATALOGUE);
+    let mut by_status: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut by_control: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+    let mut hasher = DefaultHasher::new();
+    for o in &result.outcomes {
+        let status = o.evaluation.status.as_str();
+        *by_status.entry(status).or_default() += 1;
+        *by_control
+            .entry(o.control.id())
+            .or_default()
+            .entry(status)
+            .or_default() += 1;
+        o.control.id().hash(&mut hasher);
+        format!("{:?}", o.evaluation).hash(&mut hasher);
+        format!("{:?}", o.severity).hash(&mut hasher);
+    }
+    writeln!(
+        out,
+        "{} results, hash {:016x}",
+        result.outcomes.len(),
+        hasher.finish()
+    )?;
+    for (status, n) in &by_status {
+        writeln!(out, "{status:>16} {n:>9}")?;
+    }
+    for (id, counts) in &by_control {
+        let counts: Vec<String> = counts.iter().map(|(s, n)| format!("{s}={n}")).collect();
+        writeln!(out, "{id} {}", counts.join(" "))?;
     }
     Ok(())
 }

@@ -272,11 +272,24 @@ fn file_level(message: String, offset: Option<u64>) -> ParseError {
 }
 
 /// A read buffer reused from file to file: its bytes stay initialised, so reading the next
-/// file costs no zeroing, and decompression writes straight into it.
-#[derive(Debug, Default)]
+/// file costs no zeroing, and decompression writes straight into it. It also keeps the
+/// compressed bytes of the last gzip file and a libdeflate decompressor.
+#[derive(Default)]
 pub struct Buffer {
     data: Vec<u8>,
     len: usize,
+    /// Compressed bytes (whole-file inflate).
+    packed: Vec<u8>,
+    inflater: Option<libdeflater::Decompressor>,
+}
+
+impl fmt::Debug for Buffer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Buffer")
+            .field("len", &self.len)
+            .field("capacity", &self.data.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Buffer {
@@ -323,6 +336,38 @@ impl Buffer {
     fn clear(&mut self) {
         self.len = 0;
     }
+
+    /// Inflates `packed` (a whole gzip file) in one call with libdeflate
+    /// into a buffer of exactly `size` bytes (the size its trailer announces). Returns `false`
+    /// (buffer cleared) when this is not a single gzip member of that size, or on any error:
+    /// the caller then takes the streaming path, which handles several members and locates
+    /// errors.
+    fn inflate_whole(&mut self, packed: &[u8], size: usize) -> bool {
+        self.len = 0;
+        if packed.len() < 18 || size == 0 {
+            return false;
+        }
+        if self.data.len() < size {
+            self.data.resize(size, 0);
+        }
+        let inflater = self
+            .inflater
+            .get_or_insert_with(libdeflater::Decompressor::new);
+        let Ok(n) = inflater.gzip_decompress(packed, &mut self.data[..size]) else {
+            return false;
+        };
+        // libdeflate checked the first member's trailer (CRC-32 and ISIZE, the size modulo
+        // 2^32) and ignores whatever follows it. The member ends at the end of the file iff
+        // its ISIZE bytes are the file's last four: look for their first occurrence. A second
+        // member, or trailing bytes, put the first member's ISIZE earlier in the file (a
+        // chance occurrence in compressed data only costs the slower path).
+        let isize = (n as u32).to_le_bytes();
+        if memchr::memmem::find(packed, &isize) != Some(packed.len() - 4) {
+            return false;
+        }
+        self.len = n;
+        true
+    }
 }
 
 /// Reads `path` into `buf`, decompressing gzip (detected by its magic bytes, multi-member
@@ -356,11 +401,25 @@ pub fn load(path: &Path, max_size: u64, buf: &mut Buffer) -> Result<u64, ParseEr
             file.read_exact(&mut trailer).map_err(io)?;
             file.seek(SeekFrom::Start(0)).map_err(io)?;
         }
+        let claimed = u64::from(u32::from_le_bytes(trailer));
+        // The fast path: the whole file in memory, inflated in one call.
+        if plausible(disk_size, claimed, max_size).is_some() {
+            let mut packed = std::mem::take(&mut buf.packed);
+            packed.clear();
+            let read = file.read_to_end(&mut packed).map_err(io);
+            let done = read.is_ok()
+                && whole_member_size(&packed, max_size)
+                    .is_some_and(|n| buf.inflate_whole(&packed, n));
+            buf.packed = packed;
+            read?;
+            if done {
+                return Ok(disk_size);
+            }
+            file.seek(SeekFrom::Start(0)).map_err(io)?;
+        }
         // Deflate cannot expand more than 1032:1: a larger claim is a lie, not a reason to
         // allocate.
-        let hint = u64::from(u32::from_le_bytes(trailer))
-            .min(max_size)
-            .min(disk_size.saturating_mul(1032));
+        let hint = claimed.min(max_size).min(disk_size.saturating_mul(1032));
         gunzip(file, max_size, hint, buf)?;
     } else {
         if disk_size > max_size {
@@ -373,6 +432,33 @@ pub fn load(path: &Path, max_size: u64, buf: &mut Buffer) -> Result<u64, ParseEr
         return Err(too_large());
     }
     Ok(disk_size)
+}
+
+/// The decompressed size a gzip file of `disk_size` bytes claims in its trailer (`claimed`,
+/// modulo 2^32), if it is plausible for a whole-file inflate: within `max_size`, no more than
+/// deflate's 1032:1 expansion, and not smaller than the compressed size allows (logs do not
+/// grow when compressed; a lie must not make the whole file be read into memory).
+fn plausible(disk_size: u64, claimed: u64, max_size: u64) -> Option<usize> {
+    (disk_size >= 18
+        && claimed > 0
+        && claimed <= max_size
+        && claimed <= disk_size.saturating_mul(1032)
+        && disk_size <= claimed.saturating_add(claimed / 16).saturating_add(1 << 16))
+    .then(|| usize::try_from(claimed).ok())
+    .flatten()
+}
+
+/// [`plausible`] for a whole gzip file in memory.
+fn whole_member_size(packed: &[u8], max_size: u64) -> Option<usize> {
+    let trailer: [u8; 4] = packed
+        .get(packed.len().checked_sub(4)?..)?
+        .try_into()
+        .ok()?;
+    plausible(
+        packed.len() as u64,
+        u64::from(u32::from_le_bytes(trailer)),
+        max_size,
+    )
 }
 
 /// Compressed bytes read at a time: few read calls, and each inflate call produces
@@ -429,10 +515,29 @@ pub fn load_reader(input: impl Read, max_size: u64, buf: &mut Buffer) -> Result<
         }
     }
     let gzip = got == 2 && magic == [0x1f, 0x8b];
-    let mut whole = Read::chain(&magic[..got], &mut input);
     if gzip {
-        gunzip(&mut whole, max_size, 0, buf)?;
+        // The whole object in memory (up to a bound), inflated in one call when it is one
+        // gzip member; else streamed from what was read and the rest.
+        let mut packed = std::mem::take(&mut buf.packed);
+        packed.clear();
+        packed.extend_from_slice(&magic);
+        let bound = max_size.saturating_add(1 << 16);
+        let read = (&mut input)
+            .take(bound.saturating_sub(2))
+            .read_to_end(&mut packed)
+            .map_err(io);
+        let done = read.is_ok()
+            && (packed.len() as u64) < bound
+            && whole_member_size(&packed, max_size).is_some_and(|n| buf.inflate_whole(&packed, n));
+        let result = match read {
+            Err(e) => Err(e),
+            Ok(_) if done => Ok(()),
+            Ok(_) => gunzip(Read::chain(&packed[..], &mut input), max_size, 0, buf),
+        };
+        buf.packed = packed;
+        result?;
     } else {
+        let mut whole = Read::chain(&magic[..got], &mut input);
         buf.fill(&mut whole, max_size, 0).map_err(io)?;
     }
     if buf.len as u64 > max_size {
@@ -453,6 +558,11 @@ pub fn load_reader(input: impl Read, max_size: u64, buf: &mut Buffer) -> Result<
 pub fn load_bytes(bytes: &[u8], max_size: u64, buf: &mut Buffer) -> Result<(), ParseError> {
     buf.clear();
     if bytes.starts_with(&[0x1f, 0x8b]) {
+        if let Some(size) = whole_member_size(bytes, max_size)
+            && buf.inflate_whole(bytes, size)
+        {
+            return Ok(());
+        }
         gunzip(bytes, max_size, 0, buf)?;
     } else {
         buf.fill(bytes, max_size, bytes.len() as u64)
@@ -526,7 +636,7 @@ where
     let mut sink = Sink {
         buf: body,
         // Validated once: strings then need no per-string UTF-8 check.
-        text: std::str::from_utf8(body).ok(),
+        text: simdutf8::basic::from_utf8(body).ok(),
         on_event: &mut on_event,
         index: 0,
         skip: 0,
@@ -578,7 +688,7 @@ pub trait Triage<'a> {
     /// through [`Triage::full`] or [`Triage::light`].
     fn wants_full(&mut self, light: &Event<'a>) -> bool;
     /// A record not parsed in full (`wants_full` said no).
-    fn light(&mut self, light: Event<'a>);
+    fn light(&mut self, light: &Event<'a>);
     /// A record parsed in full.
     fn full(&mut self, event: Event<'a>);
 }
@@ -592,7 +702,7 @@ pub fn parse_records_triaged<'a, T: Triage<'a>>(buf: &'a [u8], triage: &mut T) -
     let bom = bom_len(buf);
     let body = &buf[bom..];
     let layout = detect(buf);
-    let text = std::str::from_utf8(body).ok();
+    let text = simdutf8::basic::from_utf8(body).ok();
     let (Some(text), Layout::Envelope | Layout::Array) = (text, layout) else {
         return parse_records(buf, |event| triage.full(event));
     };
@@ -643,15 +753,17 @@ fn skim_records<'a, T: Triage<'a>>(
         s.eat(b':').then_some(())?;
     }
     s.eat(b'[').then_some(())?;
+    // One light event, refilled record after record.
+    let mut light = crate::skim::blank();
     if !s.eat(b']') {
         loop {
-            let record = s.record()?;
+            let record = s.record(&mut light)?;
             match record {
-                crate::skim::Record::Light(light, raw) => {
+                crate::skim::Record::Light(raw) => {
                     if triage.wants_full(&light) {
                         triage.full(serde_json::from_str(raw).ok()?);
                     } else {
-                        triage.light(light);
+                        triage.light(&light);
                     }
                 }
                 crate::skim::Record::Full(raw) => triage.full(serde_json::from_str(raw).ok()?),
@@ -1045,6 +1157,83 @@ mod tests {
         assert!(names.is_empty());
         assert_eq!(errors.len(), MAX_RECORD_ERRORS_PER_FILE + 1);
         assert!(errors.last().unwrap().message.contains("rest of the file"));
+    }
+
+    fn gz(text: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(text).unwrap();
+        e.finish().unwrap()
+    }
+
+    /// Loads `bytes` the three ways (file, stream, memory): the content or the error.
+    fn load_three_ways(name: &str, bytes: &[u8]) -> [Result<Vec<u8>, String>; 3] {
+        let dir = std::env::temp_dir().join(format!("phiguard-trail-gz-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let mut buf = Buffer::new();
+        let out = |r: Result<(), ParseError>, buf: &Buffer| {
+            r.map(|()| buf.bytes().to_vec()).map_err(|e| e.message)
+        };
+        let file = load(&path, 1 << 20, &mut buf).map(|_| ());
+        let file = out(file, &buf);
+        let stream = load_reader(bytes, 1 << 20, &mut buf).map(|_| ());
+        let stream = out(stream, &buf);
+        let memory = load_bytes(bytes, 1 << 20, &mut buf);
+        let memory = out(memory, &buf);
+        [file, stream, memory]
+    }
+
+    #[test]
+    fn gzip_members_are_all_read_whatever_their_trailers() {
+        let one = record("1", "StopLogging");
+        let two = record("2", "DeleteTrail");
+        let single = gz(one.as_bytes());
+        let mut members = gz(one.as_bytes());
+        members.extend(gz(two.as_bytes()));
+        // The same member twice: the last trailer is the first member's.
+        let mut twice = single.clone();
+        twice.extend(&single);
+        let cases = [
+            ("single.json.gz", single.clone(), one.clone()),
+            ("members.json.gz", members, format!("{one}{two}")),
+            ("twice.json.gz", twice, format!("{one}{one}")),
+        ];
+        for (name, bytes, expected) in cases {
+            for (way, got) in load_three_ways(name, &bytes).into_iter().enumerate() {
+                assert_eq!(got.as_deref(), Ok(expected.as_bytes()), "{name}, way {way}");
+            }
+        }
+    }
+
+    #[test]
+    fn gzip_damage_is_an_error_whatever_the_path() {
+        let one = record("1", "StopLogging");
+        let single = gz(one.as_bytes());
+        let mut garbage = single.clone();
+        garbage.extend_from_slice(b"not gzip");
+        // Trailing bytes that repeat the trailer, so the end looks like a member's end.
+        let mut echo = single.clone();
+        echo.extend_from_slice(&single[single.len() - 8..]);
+        let mut corrupt = single.clone();
+        let middle = corrupt.len() / 2;
+        corrupt[middle] ^= 0x55;
+        let mut lying = single.clone();
+        let n = lying.len();
+        lying[n - 4..].copy_from_slice(&7u32.to_le_bytes());
+        for (name, bytes) in [
+            ("garbage.json.gz", garbage),
+            ("echo.json.gz", echo),
+            ("corrupt.json.gz", corrupt),
+            ("lying.json.gz", lying),
+            ("cut.json.gz", single[..single.len() - 3].to_vec()),
+        ] {
+            for (way, got) in load_three_ways(name, &bytes).into_iter().enumerate() {
+                let error = got.expect_err(name);
+                assert!(error.starts_with("gzip: "), "{name}, way {way}: {error}");
+            }
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! (or none, to see every event), so an event is only offered to the rules that could match it.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use phiguard_model::Severity;
 use serde::Serialize;
@@ -51,11 +52,55 @@ pub trait Rule: Send + Sync {
     }
 }
 
+/// A fast hasher for short keys such as event names (a multiply-rotate hash over 8-byte
+/// words): the index is looked up once or twice per event, and its keys come from the rules,
+/// so SipHash's resistance to chosen keys buys nothing there.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NameHasher(u64);
+
+impl NameHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for NameHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A map keyed by event name, with [`NameHasher`].
+pub type NameMap<V> = HashMap<String, V, BuildHasherDefault<NameHasher>>;
+
 /// Rules compiled once and indexed by event name.
 #[derive(Default)]
 pub struct Ruleset {
     rules: Vec<Box<dyn Rule>>,
-    by_name: HashMap<String, Vec<usize>>,
+    by_name: NameMap<Vec<usize>>,
     any: Vec<usize>,
 }
 
@@ -80,14 +125,18 @@ impl Ruleset {
     }
 
     /// Whether a rule may match an event of which only the typed fields were read (a light
-    /// parse: no raw objects, no `resources`): its name is indexed, or a rule that sees every
-    /// event may match it ([`Rule::may_match_light`]).
+    /// parse: no raw objects, no `resources`): a rule indexed under its name, or one that
+    /// sees every event, may match it ([`Rule::may_match_light`]).
     pub fn may_match(&self, light: &Event<'_>) -> bool {
-        self.by_name.contains_key(light.event_name.as_ref())
-            || self
-                .any
-                .iter()
-                .any(|i| self.rules[*i].may_match_light(light))
+        let named = self
+            .by_name
+            .get(light.event_name.as_ref())
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        named
+            .iter()
+            .chain(&self.any)
+            .any(|i| self.rules[*i].may_match_light(light))
     }
 
     /// Every rule, in insertion order.

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::event::Event;
+use crate::hits::{Batch, HitStore, SortedHits};
 use crate::reader::{self, Buffer, FileError, KeyInfo};
 use crate::rule::{Hit, Ruleset};
 
@@ -224,13 +225,13 @@ impl Seen {
 
 struct Analyzers {
     slots: Vec<Mutex<Box<dyn Analyzer>>>,
-    by_name: HashMap<String, Vec<usize>>,
+    by_name: crate::rule::NameMap<Vec<usize>>,
     any: Vec<usize>,
 }
 
 impl Analyzers {
     fn new(analyzers: Vec<Box<dyn Analyzer>>) -> Analyzers {
-        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_name = crate::rule::NameMap::<Vec<usize>>::default();
         let mut any = Vec::new();
         for (i, a) in analyzers.iter().enumerate() {
             match a.event_names() {
@@ -346,6 +347,11 @@ pub trait Visitor: Sync {
     fn every_event(&self) -> bool {
         true
     }
+    /// Whether [`Visitor::visit`] reads its `hits` (when `false`, it gets none, which
+    /// saves building them).
+    fn needs_hits(&self) -> bool {
+        true
+    }
 }
 
 /// No extra work.
@@ -354,13 +360,16 @@ impl Visitor for () {
     fn every_event(&self) -> bool {
         false
     }
+    fn needs_hits(&self) -> bool {
+        false
+    }
     fn start(&self) {}
     fn visit(&self, _: &mut (), _: &Event<'_>, _: &str, _: &[Hit]) {}
 }
 
 struct FileResult<S> {
     name: String,
-    hits: Vec<Hit>,
+    hits: Batch,
     read: bool,
     events: u64,
     filtered: u64,
@@ -386,7 +395,7 @@ impl<V: Visitor> Run<'_, V> {
         let Input { name, source } = input;
         let mut out = FileResult {
             name,
-            hits: Vec::new(),
+            hits: Batch::default(),
             read: false,
             events: 0,
             filtered: 0,
@@ -428,9 +437,11 @@ impl<V: Visitor> Run<'_, V> {
             name,
             filtering: !filter.is_empty(),
             every_event: self.visitor.every_event(),
+            needs_hits: self.visitor.needs_hits(),
             first: None,
             last: None,
-            hits: Vec::new(),
+            hits: Batch::default(),
+            event_hits: Vec::new(),
             events: 0,
             filtered: 0,
             duplicates: 0,
@@ -465,9 +476,12 @@ struct FilePass<'p, 'r, 'a, V: Visitor> {
     name: &'p str,
     filtering: bool,
     every_event: bool,
+    needs_hits: bool,
     first: Option<&'a str>,
     last: Option<&'a str>,
-    hits: Vec<Hit>,
+    hits: Batch,
+    /// The hits on the current event, for the visitor.
+    event_hits: Vec<Hit>,
     events: u64,
     filtered: u64,
     duplicates: u64,
@@ -511,22 +525,25 @@ impl<'a, V: Visitor> reader::Triage<'a> for FilePass<'_, '_, 'a, V> {
             || self.run.rules.may_match(light)
     }
 
-    fn light(&mut self, light: Event<'a>) {
-        self.keep(&light);
+    fn light(&mut self, light: &Event<'a>) {
+        self.keep(light);
     }
 
     fn full(&mut self, event: Event<'a>) {
         if !self.keep(&event) {
             return;
         }
-        let before = self.hits.len();
+        self.event_hits.clear();
         for rule in self.run.rules.matching(&event) {
-            self.hits.push(Hit::new(rule, &event, self.name));
+            self.hits.push_rule(self.index, rule, &event);
+            if self.needs_hits {
+                self.event_hits.push(Hit::new(rule, &event, self.name));
+            }
         }
         self.run.analyzers.observe(&event, self.name);
         self.run
             .visitor
-            .visit(self.state, &event, self.name, &self.hits[before..]);
+            .visit(self.state, &event, self.name, &self.event_hits);
     }
 }
 
@@ -577,7 +594,8 @@ where
 /// The general entry point: scans `inputs` (files or streams, read in parallel) with `rules`
 /// and `analyzers`, and runs `visitor` on every kept event; returns the output and the
 /// visitor's states, one per input, in input order. The output does not depend on thread
-/// timing.
+/// timing. The hits are all in memory (`ScanOutput::hits`); [`scan_sorted`] keeps memory
+/// flat instead.
 pub fn scan_with<I, V>(
     inputs: I,
     rules: &Ruleset,
@@ -590,6 +608,31 @@ where
     I::IntoIter: Send,
     V: Visitor,
 {
+    let (mut output, hits, states) =
+        scan_sorted(inputs, rules, analyzers, options, visitor, usize::MAX);
+    // Never written out (no budget), so never an I/O error.
+    output.hits = hits.into_vec().unwrap_or_default();
+    (output, states)
+}
+
+/// [`scan_with`] with the hits kept apart, in report order, in at most about `budget` bytes
+/// of memory (see [`crate::hits`]; [`crate::hits::DEFAULT_BUDGET`] is a good value): beyond
+/// that they are sorted into runs written to temporary files, merged when read. The returned
+/// output's `hits` is empty. A de-duplicating scan (`options.dedup`) keeps every hit in
+/// memory: the file a hit names is known only at the end.
+pub fn scan_sorted<I, V>(
+    inputs: I,
+    rules: &Ruleset,
+    analyzers: Vec<Box<dyn Analyzer>>,
+    options: &ScanOptions,
+    visitor: &V,
+    budget: usize,
+) -> (ScanOutput, SortedHits, Vec<V::State>)
+where
+    I: IntoIterator<Item = Input>,
+    I::IntoIter: Send,
+    V: Visitor,
+{
     let run = Run {
         rules,
         analyzers: Analyzers::new(analyzers),
@@ -597,6 +640,11 @@ where
         seen: options.dedup.then(Seen::new),
         visitor,
     };
+    let store = Mutex::new(HitStore::new(if options.dedup {
+        usize::MAX
+    } else {
+        budget
+    }));
     // One buffer per worker, reused from input to input (no fresh pages to fault in), freed
     // at the end of the run.
     let buffers: Mutex<Vec<Buffer>> = Mutex::new(Vec::new());
@@ -610,9 +658,15 @@ where
         .par_bridge()
         .map(|(i, input)| {
             let mut buf = take();
-            let result = run.input(u32::try_from(i).unwrap_or(u32::MAX), input, &mut buf);
+            let index = u32::try_from(i).unwrap_or(u32::MAX);
+            let mut result = run.input(index, input, &mut buf);
             if let Ok(mut b) = buffers.lock() {
                 b.push(buf);
+            }
+            let hits = std::mem::take(&mut result.hits);
+            match store.lock() {
+                Ok(mut store) => store.add(index, &result.name, &hits),
+                Err(poisoned) => poisoned.into_inner().add(index, &result.name, &hits),
             }
             (i, result)
         })
@@ -623,8 +677,11 @@ where
         mut seen,
         ..
     } = run;
+    let mut store = match store.into_inner() {
+        Ok(store) => store,
+        Err(poisoned) => poisoned.into_inner(),
+    };
     let mut output = ScanOutput::default();
-    let mut names = Vec::with_capacity(results.len());
     let mut states = Vec::with_capacity(results.len());
     for (_, r) in results {
         output.files += usize::from(r.read);
@@ -634,7 +691,6 @@ where
         output.duplicates += r.duplicates;
         output.bytes += r.bytes;
         output.disk_bytes += r.disk_bytes;
-        output.hits.extend(r.hits);
         output.errors.extend(r.errors);
         if let Some(first) = r.first_event
             && output.first_event.as_ref().is_none_or(|f| first < *f)
@@ -646,30 +702,14 @@ where
         {
             output.last_event = Some(last);
         }
-        names.push(r.name);
         states.push(r.state);
     }
-    output.hits.extend(analyzers.finish());
+    store.add_analyzer_hits(analyzers.finish());
     if let Some(seen) = &mut seen {
         // Name the first input (in input order) holding a duplicated event.
-        for hit in &mut output.hits {
-            if let Some(id) = &hit.event_id
-                && let Some(lowest) = seen.lowest_file(id)
-                && let Some(name) = names.get(lowest as usize)
-            {
-                hit.file.clone_from(name);
-            }
-        }
+        store.rename_files(|id| seen.lowest_file(id));
     }
-    output.hits.sort_by(|a, b| {
-        (&a.event_time, &a.rule_id, &a.file, &a.event_id).cmp(&(
-            &b.event_time,
-            &b.rule_id,
-            &b.file,
-            &b.event_id,
-        ))
-    });
-    (output, states)
+    (output, store.finish(), states)
 }
 
 #[cfg(test)]
@@ -793,6 +833,45 @@ mod tests {
         assert!(output.errors[1].file.ends_with("bad.json"));
         assert_eq!(output.errors[1].skipped, Skipped::File);
         assert_eq!(output.errors[1].offset, Some(12));
+    }
+
+    #[test]
+    fn sorted_hits_spill_and_keep_the_order_of_the_in_memory_report() {
+        let dir = tempdir("sorted");
+        // Files named against input order, equal event times and ids across files.
+        let mut paths = Vec::new();
+        for f in 0..30 {
+            let records: Vec<String> = (0..20)
+                .map(|k| {
+                    let name = if k % 2 == 0 {
+                        "StopLogging"
+                    } else {
+                        "DeleteTrail"
+                    };
+                    record(k % 9, name, "111122223333")
+                })
+                .collect();
+            let name = format!("{:02}.json", 29 - f);
+            paths.push(write(&dir, &name, &format!("[{}]", records.join(","))));
+        }
+        let inputs = || paths.iter().cloned().map(Input::path).collect::<Vec<_>>();
+        let analyzers = || -> Vec<Box<dyn Analyzer>> { vec![Box::new(Counter::default())] };
+        let options = ScanOptions::default();
+        let (all, _) = scan_with(inputs(), &rules(), analyzers(), &options, &());
+        let (out, sorted, _) = scan_sorted(inputs(), &rules(), analyzers(), &options, &(), 512);
+        assert_eq!(all.hits.len(), 30 * 20 + 1);
+        assert!(out.hits.is_empty());
+        assert_eq!(out.events, all.events);
+        assert!(sorted.runs() > 1, "{sorted:?}");
+        assert_eq!(sorted.len(), all.hits.len() as u64);
+        assert_eq!(sorted.max_severity(), Some(Severity::High));
+        let streamed: Vec<Hit> = sorted.iter().unwrap().map(Result::unwrap).collect();
+        assert_eq!(streamed, all.hits);
+        // Sorted by time, then rule, then file name.
+        assert!(all.hits.windows(2).all(|w| {
+            (&w[0].event_time, &w[0].rule_id, &w[0].file)
+                <= (&w[1].event_time, &w[1].rule_id, &w[1].file)
+        }));
     }
 
     #[test]

@@ -59,6 +59,15 @@ pub enum Command {
     Trail(crate::command::trail::TrailCommand),
     /// Stored scans (`phiguard scan --db`) and the failures new and resolved between two.
     History(crate::command::history::HistoryArgs),
+    /// Continuous monitoring: scheduled scans, CloudTrail reviews and reminders, drift
+    /// between stored scans, alerts by webhook, e-mail and Amazon SNS.
+    #[command(subcommand)]
+    Monitor(crate::command::monitor::MonitorCommand),
+    /// The web dashboard, vendor questionnaire portal and JSON API over the records store
+    /// (binds 127.0.0.1:8080 by default).
+    Serve(Box<crate::command::serve::ServeArgs>),
+    /// Accounts for `phiguard serve` (argon2id password + TOTP) and API tokens.
+    User(crate::command::user::UserArgs),
     /// Compliance records: BAAs, vendors, questionnaires, reminders, audit log.
     #[command(flatten)]
     Records(crate::command::records::RecordsCommand),
@@ -152,12 +161,18 @@ pub enum ControlsCommand {
         /// Output format.
         #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
+        /// The configuration whose custom controls are listed too.
+        #[command(flatten)]
+        config: ControlsConfigArgs,
     },
     /// Explain one control: requirement, rationale, evaluation, remediation, references.
     Explain {
         /// Control id (`IAM-001`) or slug (`iam-root-account-mfa-enabled`).
         #[arg(value_name = "ID_OR_SLUG")]
         control: String,
+        /// The configuration whose custom controls can be explained too.
+        #[command(flatten)]
+        config: ControlsConfigArgs,
     },
     /// How the catalogue covers the AWS Config HIPAA pack (130 rules) and Prowler's HIPAA
     /// mapping (95 checks): each id mapped to controls or excluded with a reason, and totals.
@@ -166,6 +181,20 @@ pub enum ControlsCommand {
         #[arg(long, short = 'f', value_enum, default_value_t = CoverageFormat::Table)]
         format: CoverageFormat,
     },
+}
+
+/// The configuration of `controls list` / `controls explain`: its `[custom_controls] dir`
+/// adds the custom Rego controls to the built-in catalogue.
+#[derive(Debug, Args)]
+pub struct ControlsConfigArgs {
+    /// Configuration file whose `[custom_controls] dir` adds custom controls [default:
+    /// ./phiguard.toml if it exists].
+    #[arg(long, short = 'c', value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore ./phiguard.toml: built-in controls only.
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 /// `controls coverage` formats.

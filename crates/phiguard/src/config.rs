@@ -86,6 +86,12 @@ pub struct Config {
     /// `[custom_controls] dir`: folder of custom `.rego` controls, as written (relative to
     /// the config file's folder).
     pub custom_controls_dir: Option<String>,
+    /// Names in `controls.enabled` / `controls.disabled` that are not built-in controls,
+    /// accepted at parse time because `[custom_controls] dir` is set; checked against the
+    /// loaded custom controls by [`Config::check_custom_names`].
+    pub custom_control_names: Vec<CustomControlName>,
+    /// `[monitor]`: scheduled jobs and alert destinations (`phiguard monitor`).
+    pub monitor: phiguard_monitor::MonitorConfig,
 }
 
 impl Default for Config {
@@ -108,6 +114,8 @@ impl Default for Config {
             trusted_accounts: Vec::new(),
             waivers: Vec::new(),
             custom_controls_dir: None,
+            custom_control_names: Vec::new(),
+            monitor: phiguard_monitor::MonitorConfig::default(),
         }
     }
 }
@@ -117,7 +125,7 @@ impl Config {
     /// diagnostics. Returns the configuration and its warnings, or every error found.
     pub fn parse(text: &str, path: &str) -> Result<(Config, Vec<ConfigWarning>), ConfigErrors> {
         let mut parser = Parser::new(text);
-        let config = match toml_edit::Document::parse(text) {
+        let mut config = match toml_edit::Document::parse(text) {
             Ok(document) => parser.config(document.as_table()),
             Err(e) => {
                 let message = e.message().trim().to_string();
@@ -131,6 +139,7 @@ impl Config {
                 Config::default()
             }
         };
+        config.custom_control_names = std::mem::take(&mut parser.custom_names);
         if parser.errors.is_empty() {
             Ok((config, parser.warnings))
         } else {
@@ -142,6 +151,45 @@ impl Config {
                 errors,
             })
         }
+    }
+
+    /// Checks the names of `controls.enabled` / `controls.disabled` that were left for the
+    /// custom controls (see [`Config::custom_control_names`]) against those loaded from
+    /// `[custom_controls] dir`: each that names none of them is an unknown-control error at
+    /// its place in `text` (the file, named `path` in diagnostics).
+    pub fn check_custom_names(
+        &self,
+        custom: &[&'static Control],
+        text: &str,
+        path: &str,
+    ) -> Result<(), ConfigErrors> {
+        let mut parser = Parser::new(text);
+        for n in &self.custom_control_names {
+            let known = custom.iter().any(|c| {
+                c.id().eq_ignore_ascii_case(&n.name) || c.slug().eq_ignore_ascii_case(&n.name)
+            });
+            if !known {
+                let dir = self.custom_controls_dir.as_deref().unwrap_or_default();
+                parser.error(
+                    ErrorKind::UnknownControl,
+                    n.span.clone(),
+                    format!("`{}` names unknown control `{}`", n.what, n.name),
+                    "unknown control",
+                    Some(format!(
+                        "neither a built-in control nor one of the {} custom controls of `{dir}`; `phiguard controls list` shows every control",
+                        custom.len()
+                    )),
+                );
+            }
+        }
+        if parser.errors.is_empty() {
+            return Ok(());
+        }
+        Err(ConfigErrors {
+            path: path.to_string(),
+            src: NamedSource::new(path, text.to_string()),
+            errors: parser.errors,
+        })
     }
 
     /// The settings a scan at `now` runs with.
@@ -183,6 +231,17 @@ impl Config {
             })
             .collect()
     }
+}
+
+/// A name in `controls.enabled` / `controls.disabled` left for the custom controls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomControlName {
+    /// The name as written (trimmed).
+    pub name: String,
+    /// The key it is in: `controls.enabled` or `controls.disabled`.
+    pub what: String,
+    /// Where in the file.
+    pub span: Option<Range<usize>>,
 }
 
 /// What kind of configuration error.
@@ -422,6 +481,7 @@ const TOP_KEYS: &[&str] = &[
     "trust",
     "waiver",
     "custom_controls",
+    "monitor",
 ];
 const PHI_KEYS: &[&str] = &["tags", "accounts"];
 const PHI_TAG_KEYS: &[&str] = &["key", "values"];
@@ -451,6 +511,10 @@ struct Parser<'s> {
     src: &'s str,
     errors: Vec<ConfigError>,
     warnings: Vec<ConfigWarning>,
+    /// Whether `[custom_controls] dir` is set: names that are not built-in controls are then
+    /// checked once the custom controls are loaded.
+    custom_dir: bool,
+    custom_names: Vec<CustomControlName>,
 }
 
 /// A table found in the document, with the span of its header or braces.
@@ -465,6 +529,8 @@ impl<'s> Parser<'s> {
             src,
             errors: Vec::new(),
             warnings: Vec::new(),
+            custom_dir: false,
+            custom_names: Vec::new(),
         }
     }
 
@@ -510,6 +576,10 @@ impl<'s> Parser<'s> {
     }
 
     fn config(&mut self, root: &dyn TableLike) -> Config {
+        self.custom_dir = root
+            .get("custom_controls")
+            .and_then(Item::as_table_like)
+            .is_some_and(|t| t.contains_key("dir"));
         let mut config = Config::default();
         self.check_keys(root, None, TOP_KEYS);
 
@@ -608,6 +678,22 @@ impl<'s> Parser<'s> {
             if let Some(item) = controls.table.get("severity") {
                 config.severity = self.severity_overrides(item);
             }
+        }
+
+        if let Some(item) = root.get("monitor") {
+            let (monitor, problems) = phiguard_monitor::config::parse(item);
+            for p in problems {
+                use phiguard_monitor::config::ProblemKind;
+                let kind = match p.kind {
+                    ProblemKind::UnknownKey => ErrorKind::UnknownKey,
+                    ProblemKind::WrongType => ErrorKind::WrongType,
+                    ProblemKind::MissingField => ErrorKind::MissingField,
+                    ProblemKind::InvalidValue => ErrorKind::InvalidValue,
+                };
+                let span = p.span.or_else(|| item.span());
+                self.error(kind, span, p.message, &p.label, p.help);
+            }
+            config.monitor = monitor;
         }
 
         if let Some(thresholds) = self.section(root, "thresholds") {
@@ -1033,6 +1119,14 @@ impl<'s> Parser<'s> {
         self.string_list(item, what)
             .into_iter()
             .filter_map(|(name, span)| {
+                if self.custom_dir && phiguard_controls::find(&name).is_none() {
+                    self.custom_names.push(CustomControlName {
+                        name: name.trim().to_string(),
+                        what: what.to_string(),
+                        span,
+                    });
+                    return Some(name.trim().to_string());
+                }
                 self.control_named(&name, span, what)?;
                 Some(name.trim().to_string())
             })

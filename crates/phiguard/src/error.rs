@@ -137,6 +137,26 @@ pub enum Error {
     #[diagnostic(code(cli::not_built))]
     NotBuilt(&'static str),
 
+    /// `phiguard monitor` cannot run as asked.
+    #[error("{message}")]
+    #[diagnostic(code(monitor::usage), help("{help}"))]
+    Monitor {
+        /// What is wrong.
+        message: String,
+        /// What to do.
+        help: String,
+    },
+
+    /// `phiguard serve` cannot start or stopped.
+    #[error("{message}")]
+    #[diagnostic(code(serve::failed), help("{help}"))]
+    Serve {
+        /// What is wrong.
+        message: String,
+        /// What to do.
+        help: String,
+    },
+
     /// `PHIGUARD_NOW` is not an RFC 3339 timestamp.
     #[error("invalid `PHIGUARD_NOW` value `{value}`: {message}")]
     #[diagnostic(

@@ -155,3 +155,162 @@ fn a_syntax_error_names_the_file_and_line() {
         "names file and line {line}:\n{stderr}"
     );
 }
+
+/// Runs `phiguard ARGS` in `dir`.
+fn phiguard(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_phiguard"))
+        .args(args)
+        .current_dir(dir)
+        .env("PHIGUARD_NOW", NOW)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run phiguard");
+    (
+        output.status.code().expect("exited"),
+        String::from_utf8(output.stdout).expect("utf-8"),
+        String::from_utf8(output.stderr).expect("utf-8"),
+    )
+}
+
+const TITLE: &str = "Production S3 buckets holding PHI have Object Lock enabled";
+
+#[test]
+fn custom_controls_are_listed_and_explained() {
+    let dir = workdir("list");
+    std::fs::write(dir.join("policies/object_lock.rego"), readme_block("rego")).expect("policy");
+
+    // ./phiguard.toml is read by default, as by `scan`.
+    let (code, table, stderr) = phiguard(&dir, &["controls", "list"]);
+    assert_eq!(code, 0, "{stderr}");
+    let row = table
+        .lines()
+        .find(|l| l.contains("CUSTOM-002"))
+        .unwrap_or_else(|| panic!("CUSTOM-002 listed:\n{table}"));
+    assert!(row.contains("custom-002"), "{row}");
+    assert!(table.contains("S3-007"), "built-in controls still listed");
+
+    let (code, json, _) = phiguard(
+        &dir,
+        &[
+            "controls",
+            "list",
+            "--format",
+            "json",
+            "-c",
+            "phiguard.toml",
+        ],
+    );
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert!(json.to_string().contains(TITLE), "{json}");
+
+    let (code, builtin_only, _) = phiguard(&dir, &["controls", "list", "--no-config"]);
+    assert_eq!(code, 0);
+    assert!(!builtin_only.contains("CUSTOM-002"));
+    assert!(builtin_only.contains("S3-007"));
+
+    for name in ["CUSTOM-002", "custom-002"] {
+        let (code, text, stderr) = phiguard(&dir, &["controls", "explain", name]);
+        assert_eq!(code, 0, "{name}: {stderr}");
+        assert!(
+            text.contains("CUSTOM-002") && text.contains(TITLE),
+            "{text}"
+        );
+        assert!(
+            text.contains("put-object-lock-configuration"),
+            "remediation: {text}"
+        );
+    }
+    let (code, _, stderr) = phiguard(&dir, &["controls", "explain", "CUSTOM-002", "--no-config"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("CUSTOM-002"), "{stderr}");
+}
+
+#[test]
+fn controls_enabled_selects_a_custom_control_by_id() {
+    let dir = workdir("enabled");
+    std::fs::write(dir.join("policies/object_lock.rego"), readme_block("rego")).expect("policy");
+    let config = format!(
+        "{}\n[controls]\nenabled = [\"custom-002\", \"S3-007\"]\n",
+        readme_block("toml")
+    );
+    std::fs::write(dir.join("phiguard.toml"), config).expect("config");
+    let (code, stdout, stderr) = phiguard(
+        &dir,
+        &["scan", "--inventory", "inventory.json", "--format", "json"],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    let mut controls: Vec<String> = json["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            r["control"]
+                .as_str()
+                .or_else(|| r["control_id"].as_str())
+                .expect("control id")
+                .to_string()
+        })
+        .collect();
+    controls.sort();
+    controls.dedup();
+    assert_eq!(controls, ["CUSTOM-002", "S3-007"]);
+
+    // Disabled: only S3-007 is left of the two.
+    let config = format!(
+        "{}\n[controls]\nenabled = [\"CUSTOM-002\", \"S3-007\"]\ndisabled = [\"CUSTOM-002\"]\n",
+        readme_block("toml")
+    );
+    std::fs::write(dir.join("phiguard.toml"), config).expect("config");
+    let (_, stdout, stderr) = phiguard(
+        &dir,
+        &["scan", "--inventory", "inventory.json", "--format", "json"],
+    );
+    assert!(!stdout.contains("CUSTOM-002\""), "{stdout}{stderr}");
+    assert!(stdout.contains("S3-007"), "{stdout}");
+}
+
+#[test]
+fn an_unknown_custom_id_is_an_error_at_its_line() {
+    // With a custom controls folder: an id none of its files declares.
+    let dir = workdir("unknown");
+    std::fs::write(dir.join("policies/object_lock.rego"), readme_block("rego")).expect("policy");
+    let config = format!(
+        "{}\n[controls]\ndisabled = [\"CUSTOM-009\"]\n",
+        readme_block("toml")
+    );
+    let line = config
+        .lines()
+        .position(|l| l.starts_with("disabled"))
+        .expect("line")
+        + 1;
+    std::fs::write(dir.join("phiguard.toml"), &config).expect("config");
+    for args in [
+        &["scan", "--inventory", "inventory.json"][..],
+        &["controls", "list"][..],
+    ] {
+        let (code, stdout, stderr) = phiguard(&dir, args);
+        assert_eq!(code, 2, "{args:?}: {stdout}{stderr}");
+        assert!(
+            stderr.contains("`controls.disabled` names unknown control `CUSTOM-009`"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains(&format!("phiguard.toml:{line}:")),
+            "names line {line}:\n{stderr}"
+        );
+        assert!(stderr.contains("custom controls of `policies`"), "{stderr}");
+    }
+
+    // Without one: a custom-looking id is an unknown control when the file is parsed.
+    let config = "[controls]\nenabled = [\"CUSTOM-002\"]\n";
+    std::fs::write(dir.join("phiguard.toml"), config).expect("config");
+    let (code, _, stderr) = phiguard(&dir, &["scan", "--inventory", "inventory.json"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("`controls.enabled` names unknown control `CUSTOM-002`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("phiguard.toml:2:"), "{stderr}");
+}

@@ -110,12 +110,16 @@ impl Rule for NamedRule {
         Some(self.names.iter().map(|n| (*n).to_string()).collect())
     }
     fn matches(&self, event: &Event<'_>) -> bool {
-        self.names.contains(&event.event_name.as_ref())
+        self.may_match_light(event) && self.predicate.is_none_or(|predicate| predicate(event))
+    }
+    /// The typed checks (name, source, success) read the same on a light event; the
+    /// predicate may read raw members, so it is left for the full parse.
+    fn may_match_light(&self, light: &Event<'_>) -> bool {
+        self.names.contains(&light.event_name.as_ref())
             && self
                 .event_source
-                .is_none_or(|source| event.event_source == source)
-            && (!self.success_only || succeeded(event))
-            && self.predicate.is_none_or(|predicate| predicate(event))
+                .is_none_or(|source| light.event_source == source)
+            && (!self.success_only || succeeded(light))
     }
 }
 

@@ -12,6 +12,7 @@ use phiguard_controls::{CATALOGUE, Settings};
 use phiguard_model::{Inventory, Records, Severity, Status};
 use phiguard_report::{Format, RenderOptions, Report};
 use phiguard_store::baa::{self, Agreement, AgreementStatus, AgreementType, Paper, Role};
+use phiguard_store::keys::Key;
 use phiguard_store::risk::{
     Assessment, AssessmentStatus, Risk, RiskStatus, Scope, Score, Treatment,
 };
@@ -85,6 +86,15 @@ pub fn records_path(output: &Path) -> PathBuf {
 /// File name of the demo's records database.
 pub const RECORDS_FILE: &str = "phiguard-demo-records.db";
 
+/// File name of the key that signs the demo audit log's checkpoints, next to the database
+/// (kept across runs; a verifier needs only its public half).
+pub const SIGNING_KEY_FILE: &str = "phiguard-demo-signing.key";
+
+/// The demo's checkpoint signing key, next to its records database.
+pub fn signing_key_path(db: &Path) -> PathBuf {
+    db.with_file_name(SIGNING_KEY_FILE)
+}
+
 /// Creates the demo's records database afresh at `path` (seeded through the store API, dated
 /// relative to `now`, so it is the same on every run) and reads it back for the scan.
 pub fn seed_records(
@@ -105,6 +115,9 @@ pub fn seed_records(
     }
     let location = Location::Sqlite(path.to_path_buf());
     let mut store = Store::open(&location, now)?;
+    // Every write, the seed's and the scan's, ends with a signed checkpoint, so
+    // `phiguard audit verify` finds the whole demo log anchored.
+    store.checkpoint_every_write(Key::load_or_create(&signing_key_path(path))?);
     seed(&mut store, inventory, now)?;
     let source = scans::describe(&location);
     let snapshot = phiguard_store::snapshot::load(&mut store, &source, now)?;
@@ -347,6 +360,12 @@ fn records_summary(report: &Report<'_>, db: &Path) -> String {
         db.display(),
         db.display()
     );
+    let _ = writeln!(
+        out,
+        "  audit log: every change signed; check it with `phiguard audit verify --db {} --signing-key {}`",
+        db.display(),
+        signing_key_path(db).display()
+    );
     out
 }
 
@@ -509,7 +528,13 @@ mod tests {
         let records = seed_records(&db, &inventory, now).unwrap();
         // Seeding again starts afresh: same ids, same records.
         drop(records);
-        let records = seed_records(&db, &inventory, now).unwrap();
+        let mut records = seed_records(&db, &inventory, now).unwrap();
+        // Every seeded change is anchored by a checkpoint signed with the demo key.
+        let key = Key::load(&signing_key_path(&db)).unwrap();
+        let store = records.store.as_mut().unwrap();
+        let verified = store.verify(&[key.public()], &[]).unwrap();
+        assert!(verified.ok(), "{}", verified.render());
+        assert_eq!(verified.unanchored, 0, "{}", verified.render());
         let snapshot = records.records.snapshot().unwrap().clone();
         assert_eq!(snapshot.agreements.len(), 3, "{:#?}", snapshot.agreements);
         assert_eq!(snapshot.vendors.len(), 3);

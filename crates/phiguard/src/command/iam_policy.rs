@@ -13,13 +13,22 @@ pub struct IamPolicyArgs {
     /// (organizations:ListAccounts, sts:AssumeRole).
     #[arg(long)]
     pub org: bool,
+
+    /// Also allow reading CloudTrail logs from S3 (`trail scan|access|validate s3://...`,
+    /// `scan --trail s3://...`): s3:GetBucketLocation, s3:ListBucket, s3:GetObject,
+    /// cloudtrail:ListPublicKeys.
+    #[arg(long)]
+    pub trail: bool,
 }
 
 /// Prints the policy: one JSON document, or a JSON array of documents when the actions do
 /// not fit in one managed policy (6,144 characters).
 #[cfg(feature = "aws")]
 pub fn run(args: &IamPolicyArgs, term: &mut Term<'_>) -> Result<Exit, Error> {
-    let docs = phiguard_aws::permissions::iam_policies(args.org);
+    let mut docs = phiguard_aws::permissions::iam_policies(args.org);
+    if args.trail {
+        phiguard_aws::permissions::add_trail(&mut docs);
+    }
     let value = match docs.as_slice() {
         [one] => one.clone(),
         _ => serde_json::Value::Array(docs),

@@ -10,10 +10,12 @@ use phiguard_model::{Inventory, PhiTags, Severity};
 use phiguard_report::wire::{PhiTouched, RuleHits, SeverityHits};
 use phiguard_report::{LogReview, Report};
 use phiguard_trail::access::PhiScope;
+use phiguard_trail::reader::FileError;
 use phiguard_trail::reader::{self, Skipped};
 use phiguard_trail::scan::{Input, ScanOptions, Visitor, scan_with};
 use phiguard_trail::{Event, Hit, RuleSource, Ruleset, detect, sigma};
 
+use crate::command::trail::s3;
 use crate::{Error, Term};
 
 /// How many rules the review lists.
@@ -22,10 +24,20 @@ const TOP_RULES: usize = 10;
 /// The flags of the log review.
 #[derive(Debug, Args)]
 pub struct LogReviewArgs {
-    /// Review these CloudTrail logs (files or folders) with the built-in detections (CIS,
-    /// HIPAA, bundled Sigma) and add a "log review" section to the report.
+    /// Review these CloudTrail logs (files or folders, or s3://bucket/prefix) with the
+    /// built-in detections (CIS, HIPAA, bundled Sigma) and add a "log review" section to the
+    /// report.
     #[arg(long = "trail", value_name = "PATH", help_heading = "Log review")]
     pub trail: Vec<PathBuf>,
+
+    /// With `--trail s3://...`: the AWS profile reading the trail bucket [default: the SDK's
+    /// default credential chain].
+    #[arg(long, value_name = "NAME", help_heading = "Log review")]
+    pub trail_profile: Option<String>,
+
+    /// With `--trail s3://...`: send the S3 calls to this endpoint (an emulator).
+    #[arg(long, value_name = "URL", help_heading = "Log review")]
+    pub trail_endpoint_url: Option<String>,
 }
 
 /// Per input: PHI resource ARN → (hits, rules).
@@ -92,9 +104,45 @@ pub fn attach(
     let analyzers = detect::builtin_analyzers();
     let rules = ruleset.len() + analyzers.len();
     let scope = PhiScope::from_inventory(inventory, phi_tags);
-    let (files, mut errors) = reader::discover(&args.trail);
+    let inputs = s3::split(&args.trail).map_err(|reason| Error::Collect {
+        message: format!("log review: {reason}"),
+        help: "`--trail` takes files, folders or s3://bucket/prefix".into(),
+    })?;
+    let (files, mut errors) = reader::discover(&inputs.paths);
+    let local = files.into_iter().map(Input::path);
+    let (remote, _session): (Box<dyn Iterator<Item = Input> + Send>, _) = if inputs.urls.is_empty()
+    {
+        (Box::new(std::iter::empty()), None)
+    } else {
+        let s3_args = s3::S3Args {
+            profile: args.trail_profile.clone(),
+            endpoint_url: args.trail_endpoint_url.clone(),
+            concurrency: 16,
+            operations_log: None,
+        };
+        match s3::objects(
+            &inputs.urls,
+            s3::scope(None, None, None, None, now),
+            &s3_args,
+        ) {
+            Ok((objects, session)) => (objects, Some(session)),
+            Err(reason) => {
+                // Nothing of the bucket was read: the review says so (never a silent pass).
+                for url in &inputs.urls {
+                    errors.push(FileError {
+                        file: url.to_string(),
+                        offset: None,
+                        record: None,
+                        skipped: Skipped::File,
+                        message: reason.clone(),
+                    });
+                }
+                (Box::new(std::iter::empty()), None)
+            }
+        }
+    };
     let (output, touched) = scan_with(
-        files.into_iter().map(Input::path),
+        local.chain(remote),
         &ruleset,
         analyzers,
         &ScanOptions::default(),

@@ -9,11 +9,14 @@ pub mod iam_policy;
 pub mod init;
 pub mod live;
 pub mod log_review;
+pub mod monitor;
 pub mod policy;
 pub mod records;
 pub mod scan;
+pub mod serve;
 pub mod source;
 pub mod trail;
+pub mod user;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -30,13 +33,16 @@ pub fn run(command: Command, now: Timestamp, term: &mut Term<'_>) -> Result<Exit
     match command {
         Command::Scan(args) => scan::run(&args, now, term),
         Command::Demo(args) => demo::run(&args, now, term),
-        Command::Controls(c) => controls::run(&c, term),
+        Command::Controls(c) => controls::run(&c, now, term),
         Command::Diff(args) => diff::run(&args, now, term),
         Command::Init(args) => init::run(&args, term),
         Command::IamPolicy(args) => iam_policy::run(&args, term),
         Command::Policy(c) => policy::run(&c, term),
         Command::Trail(c) => trail::run(&c, now, term),
         Command::History(args) => history::run(&args, now, term),
+        Command::Monitor(c) => monitor::run(&c, now, term),
+        Command::Serve(args) => serve::run(&args, now, term),
+        Command::User(args) => user::run(&args, now, term),
         Command::Records(c) => records::run(c, now, term),
     }
 }

@@ -68,9 +68,17 @@ pub fn custom_controls(
         return Ok(Vec::new());
     };
     let base = loaded.path.parent().unwrap_or(Path::new(""));
-    phiguard_rego::load_dir(&base.join(dir)).map_err(|errors| Error::CustomControls {
-        errors: errors.iter().map(ToString::to_string).collect(),
-    })
+    let custom =
+        phiguard_rego::load_dir(&base.join(dir)).map_err(|errors| Error::CustomControls {
+            errors: errors.iter().map(ToString::to_string).collect(),
+        })?;
+    // `controls.enabled` / `disabled` may name them: now they are known, check those names.
+    loaded.config.check_custom_names(
+        &custom,
+        loaded.source.inner(),
+        &loaded.path.display().to_string(),
+    )?;
+    Ok(custom)
 }
 
 /// Runs `phiguard scan`.
@@ -207,7 +215,17 @@ pub fn run(args: &ScanArgs, now: Timestamp, term: &mut Term<'_>) -> Result<Exit,
     }
 
     if let Some(records) = &mut records {
-        crate::command::records::scans::store(records, &report, term)?;
+        let watched = phiguard_monitor::watched_resources(
+            &inventory,
+            &settings.phi_tags,
+            &settings.phi_accounts,
+        );
+        crate::command::records::scans::store_with_resources(
+            records,
+            &report,
+            Some(watched),
+            term,
+        )?;
     }
 
     let fail_on = args.fail_on.unwrap_or(config.fail_on);

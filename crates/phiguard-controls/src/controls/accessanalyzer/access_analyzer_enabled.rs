@@ -48,10 +48,8 @@ control! {
 fn evaluate<'a>(ctx: &Ctx<'a>, out: &mut Findings<'a>) {
     for account in ctx.accounts() {
         for region in &account.regions {
-            let analyzers: Vec<(&Resource, &AccessAnalyzer)> = ctx
-                .access_analyzers()
-                .filter(|(r, _)| r.account == account.id && r.region == *region)
-                .collect();
+            let analyzers: Vec<(&Resource, &AccessAnalyzer)> =
+                ctx.access_analyzers_in(&account.id, region).collect();
             let active: Vec<&str> = analyzers
                 .iter()
                 .filter(|(_, a)| a.analyzes_external_access())

@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use phiguard_model::{GLOBAL, ResourceKind};
 
 use crate::prelude::*;
@@ -63,18 +65,30 @@ fn is_identity(kind: ResourceKind) -> bool {
 }
 
 fn evaluate<'a>(ctx: &Ctx<'a>, out: &mut Findings<'a>) {
+    // Analyzers of external access per account, in inventory order (for global resources).
+    let mut by_account: HashMap<&'a str, Vec<(&'a Resource, &'a AccessAnalyzer)>> = HashMap::new();
+    for (r, a) in ctx.access_analyzers() {
+        if a.analyzes_external_access() {
+            by_account
+                .entry(r.account.as_str())
+                .or_default()
+                .push((r, a));
+        }
+    }
     for (resource, phi) in ctx.all_resources() {
         if !phi || is_identity(resource.kind()) {
             continue;
         }
-        let analyzers: Vec<(&'a Resource, &'a AccessAnalyzer)> = ctx
-            .access_analyzers()
-            .filter(|(r, a)| {
-                r.account == resource.account
-                    && a.analyzes_external_access()
-                    && (resource.region == GLOBAL || r.region == resource.region)
-            })
-            .collect();
+        let analyzers: Vec<(&'a Resource, &'a AccessAnalyzer)> = if resource.region == GLOBAL {
+            by_account
+                .get(resource.account.as_str())
+                .cloned()
+                .unwrap_or_default()
+        } else {
+            ctx.access_analyzers_in(&resource.account, &resource.region)
+                .filter(|(_, a)| a.analyzes_external_access())
+                .collect()
+        };
         let subject = ctx.subject(resource);
         if analyzers.is_empty() {
             out.error(

@@ -60,11 +60,9 @@ fn evaluate<'a>(ctx: &Ctx<'a>, out: &mut Findings<'a>) {
     for account in ctx.accounts() {
         for region in &account.regions {
             let subject = ctx.region_subject(account, region);
-            let here = |r: &Resource| r.account == account.id && r.region == *region;
-            let backup_plans = ctx.backup_plans().filter(|(r, _)| here(r)).count();
+            let backup_plans = ctx.backup_plans_in(&account.id, region).count();
             let tests: Vec<(&'a Resource, &'a BackupRestoreTestingPlan)> = ctx
-                .backup_restore_testing_plans()
-                .filter(|(r, _)| here(r))
+                .backup_restore_testing_plans_in(&account.id, region)
                 .collect();
             let names: Vec<&str> = tests.iter().map(|(r, _)| r.display_name()).collect();
             let evidence = evidence![

@@ -218,11 +218,9 @@ fn follow_filter<'a>(
         let mut evidence = evidence.clone();
         evidence.push(("metric", name.clone().into()));
         let alarms: Vec<_> = ctx
-            .cloudwatch_alarms()
-            .filter(|(r, a)| {
-                r.account == group.account
-                    && r.region == group.region
-                    && a.namespace.as_deref() == Some(metric.namespace.as_str())
+            .cloudwatch_alarms_in(&group.account, &group.region)
+            .filter(|(_, a)| {
+                a.namespace.as_deref() == Some(metric.namespace.as_str())
                     && a.metric_name.as_deref() == Some(metric.name.as_str())
             })
             .collect();

@@ -82,10 +82,7 @@ fn evaluate<'a>(ctx: &Ctx<'a>, out: &mut Findings<'a>) {
                 continue;
             }
             offered = true;
-            let recorders: Vec<_> = ctx
-                .config_recorders()
-                .filter(|(r, _)| r.account == account.id && r.region == *region)
-                .collect();
+            let recorders: Vec<_> = ctx.config_recorders_in(&account.id, region).collect();
             if let Some((r, _)) = recorders
                 .iter()
                 .find(|(_, c)| healthy(c) && c.include_global_resource_types)

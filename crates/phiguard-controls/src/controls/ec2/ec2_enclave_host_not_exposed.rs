@@ -65,11 +65,10 @@ fn evaluate<'a>(ctx: &Ctx<'a>, out: &mut Findings<'a>) {
         let mut missing: Vec<&str> = Vec::new();
         let mut proxy = false;
         for id in &instance.security_groups {
-            let group = ctx.security_groups().find(|(r, g)| {
-                r.account == resource.account
-                    && r.region == resource.region
-                    && (r.arn.ends_with(&format!("/{id}")) || g.group_name == *id)
-            });
+            let suffix = format!("/{id}");
+            let group = ctx
+                .security_groups_in(&resource.account, &resource.region)
+                .find(|(r, g)| r.arn.ends_with(&suffix) || g.group_name == *id);
             let Some((group_resource, group)) = group else {
                 missing.push(id);
                 continue;

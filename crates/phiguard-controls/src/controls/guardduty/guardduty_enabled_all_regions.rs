@@ -65,10 +65,7 @@ fn evaluate<'a>(ctx: &Ctx<'a>, out: &mut Findings<'a>) {
                 );
                 continue;
             }
-            let detectors: Vec<_> = ctx
-                .guardduty_detectors()
-                .filter(|(r, _)| r.account == account.id && r.region == *region)
-                .collect();
+            let detectors: Vec<_> = ctx.guardduty_detectors_in(&account.id, region).collect();
             let statuses: Vec<Value<'a>> = detectors
                 .iter()
                 .map(|(_, d)| d.status.as_str().into())

@@ -56,11 +56,7 @@ pub(crate) fn phi_accounts<'a>(ctx: &Ctx<'a>) -> HashSet<&'a str> {
         .iter()
         .map(String::as_str)
         .collect();
-    for (resource, phi) in ctx.all_resources() {
-        if phi {
-            accounts.insert(resource.account.as_str());
-        }
-    }
+    accounts.extend(ctx.accounts_with_phi_resources().iter().copied());
     accounts
 }
 

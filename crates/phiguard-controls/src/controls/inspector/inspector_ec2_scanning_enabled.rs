@@ -49,16 +49,14 @@ fn evaluate<'a>(ctx: &Ctx<'a>, out: &mut Findings<'a>) {
     for account in ctx.accounts() {
         for region in &account.regions {
             let instances = ctx
-                .ec2_instances()
-                .filter(|(r, i)| r.account == account.id && r.region == *region && !is_gone(i))
+                .ec2_instances_in(&account.id, region)
+                .filter(|(_, i)| !is_gone(i))
                 .count();
             if instances == 0 {
                 continue;
             }
             let subject = ctx.region_subject(account, region);
-            let status = ctx
-                .inspector_statuses()
-                .find(|(r, _)| r.account == account.id && r.region == *region);
+            let status = ctx.inspector_statuses_in(&account.id, region).next();
             let Some((_, status)) = status else {
                 out.fail(
                     subject,

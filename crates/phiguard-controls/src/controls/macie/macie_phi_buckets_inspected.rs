@@ -58,8 +58,8 @@ fn evaluate<'a>(ctx: &Ctx<'a>, out: &mut Findings<'a>) {
         let subject = ctx.subject(resource);
         let name = resource.display_name();
         let session = ctx
-            .macie_sessions()
-            .find(|(r, _)| r.account == resource.account && r.region == resource.region);
+            .macie_sessions_in(&resource.account, &resource.region)
+            .next();
         let Some((_, session)) = session else {
             out.fail(
                 subject,

@@ -62,11 +62,9 @@ pub(crate) fn cluster_of<'a>(
 ) -> Option<&'a Resource> {
     let id = instance.cluster_identifier.as_deref()?;
     let suffix = format!(":cluster:{id}");
-    ctx.rds_clusters().map(|(r, _)| r).find(|r| {
-        r.account == resource.account
-            && r.region == resource.region
-            && (r.arn.ends_with(&suffix) || r.name.as_deref() == Some(id))
-    })
+    ctx.rds_clusters_in(&resource.account, &resource.region)
+        .map(|(r, _)| r)
+        .find(|r| r.arn.ends_with(&suffix) || r.name.as_deref() == Some(id))
 }
 
 fn judge<'a>(

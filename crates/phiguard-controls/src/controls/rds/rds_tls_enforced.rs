@@ -111,12 +111,9 @@ fn judge<'a>(
         return;
     };
     let id = resource.name.as_deref().unwrap_or(&resource.arn);
-    let group = ctx.rds_parameter_groups().find(|(g, d)| {
-        g.account == resource.account
-            && g.region == resource.region
-            && d.cluster == cluster
-            && d.members.iter().any(|m| m == id)
-    });
+    let group = ctx
+        .rds_parameter_groups_in(&resource.account, &resource.region)
+        .find(|(_, d)| d.cluster == cluster && d.members.iter().any(|m| m == id));
     let Some((group_resource, group)) = group else {
         out.error(
             subject,

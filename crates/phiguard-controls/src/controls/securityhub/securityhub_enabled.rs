@@ -67,9 +67,7 @@ fn evaluate<'a>(ctx: &Ctx<'a>, out: &mut Findings<'a>) {
                 );
                 continue;
             }
-            let hub = ctx
-                .security_hubs()
-                .find(|(r, _)| r.account == account.id && r.region == *region);
+            let hub = ctx.security_hubs_in(&account.id, region).next();
             let Some((_, hub)) = hub else {
                 out.fail(
                     subject,

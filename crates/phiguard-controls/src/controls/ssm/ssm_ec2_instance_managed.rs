@@ -59,9 +59,9 @@ fn evaluate<'a>(ctx: &Ctx<'a>, out: &mut Findings<'a>) {
             continue;
         }
         let id = resource.arn.rsplit('/').next().unwrap_or_default();
-        let node = ctx.ssm_managed_instances().find(|(r, n)| {
-            r.account == resource.account && r.region == resource.region && n.instance_id == id
-        });
+        let node = ctx
+            .ssm_managed_instances_in(&resource.account, &resource.region)
+            .find(|(_, n)| n.instance_id == id);
         match node {
             None => out.fail(
                 subject,

@@ -113,6 +113,7 @@ pub fn scan_of(report: &Report<'_>) -> Scan {
         evidence_id: None,
         counts,
         results,
+        resources: None,
     }
 }
 
@@ -122,6 +123,16 @@ pub fn store(
     report: &Report<'_>,
     term: &mut Term<'_>,
 ) -> Result<(), Error> {
+    store_with_resources(records, report, None, term)
+}
+
+/// [`store`], with the resources continuous monitoring watches (`phiguard monitor`).
+pub fn store_with_resources(
+    records: &mut ScanRecords,
+    report: &Report<'_>,
+    resources: Option<Vec<phiguard_store::scan::ScanResource>>,
+    term: &mut Term<'_>,
+) -> Result<(), Error> {
     let Some(store) = records.store.as_mut() else {
         return Ok(());
     };
@@ -129,7 +140,8 @@ pub fn store(
     phiguard_report::json::render(report, &mut json)
         .map_err(|e| StoreError::corrupt(format!("cannot serialise the report: {e}")))?;
     let controls: Vec<String> = report.controls.iter().map(|c| c.id.clone()).collect();
-    let scan = scan_of(report);
+    let mut scan = scan_of(report);
+    scan.resources = resources;
     let stored = store.write(&records.ctx, |tx| {
         phiguard_store::scan::store(tx, scan, &json, &controls)
     })?;

@@ -15,7 +15,7 @@ use phiguard_trail::access::{
 use phiguard_trail::reader;
 use phiguard_trail::scan::{Filter, Input, ScanOptions, scan_with};
 
-use super::{TrailError, parse_size, parse_time, usage};
+use super::{TrailError, parse_size, parse_time, s3, usage};
 use crate::{Error, Exit, Term, inventory_io};
 
 pub(super) const HELP: &str = "\
@@ -30,7 +30,8 @@ says so.
 Object keys can carry patient identifiers: --redact-keys replaces them with [redacted] in
 every format.
 
-Inputs: as for `phiguard trail scan` (files or folders of CloudTrail logs).
+Inputs: as for `phiguard trail scan` (files or folders of CloudTrail logs, or
+s3://bucket/prefix, listed only for --since/--until).
 
 Exit codes:
   0  the report was written and every file was read
@@ -40,7 +41,7 @@ Exit codes:
 /// `phiguard trail access`.
 #[derive(Debug, Args)]
 pub struct TrailAccessArgs {
-    /// CloudTrail log files or folders.
+    /// CloudTrail log files or folders, or s3://bucket/prefix.
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
 
@@ -81,6 +82,9 @@ pub struct TrailAccessArgs {
     /// Ignore ./phiguard.toml and use the built-in PHI tags.
     #[arg(long)]
     pub no_config: bool,
+
+    #[command(flatten)]
+    pub s3: s3::S3Args,
 }
 
 /// `trail access` formats.
@@ -103,6 +107,10 @@ pub fn run(args: &TrailAccessArgs, now: Timestamp, term: &mut Term<'_>) -> Resul
     {
         return usage(term, &TrailError::Period { since, until });
     }
+    let inputs = match s3::split(&args.paths) {
+        Ok(inputs) => inputs,
+        Err(reason) => return usage(term, &TrailError::Input { reason }),
+    };
     let loaded = crate::command::scan::load_config(args.config.as_deref(), args.no_config, now)?;
     // The same PHI tags as `phiguard scan` (the configuration's, else the built-in ones).
     let phi_tags = match &loaded {
@@ -130,15 +138,28 @@ pub fn run(args: &TrailAccessArgs, now: Timestamp, term: &mut Term<'_>) -> Resul
         },
         dedup: false,
     };
-    let (files, mut errors) = reader::discover(&args.paths);
+    let (files, mut errors) = reader::discover(&inputs.paths);
+    let local = files.into_iter().map(Input::path);
+    let (remote, session): (Box<dyn Iterator<Item = Input> + Send>, _) = if inputs.urls.is_empty() {
+        (Box::new(std::iter::empty()), None)
+    } else {
+        let scope = s3::scope(None, None, args.since, args.until, now);
+        match s3::objects(&inputs.urls, scope, &args.s3) {
+            Ok((objects, session)) => (objects, Some(session)),
+            Err(reason) => return usage(term, &TrailError::Input { reason }),
+        }
+    };
     let (output, collectors) = scan_with(
-        files.into_iter().map(Input::path),
+        local.chain(remote),
         &Ruleset::new(),
         Vec::new(),
         &options,
         &visitor,
     );
     errors.extend(output.errors);
+    if let Some(session) = &session {
+        session.finish(args.s3.operations_log.as_deref())?;
+    }
     let report = visitor.report(collectors);
     for e in &errors {
         writeln!(term.err, "error: {e}")?;

@@ -3,6 +3,7 @@
 //! these files parse flags, render and pick the exit code.
 
 mod access;
+pub mod s3;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -15,7 +16,7 @@ use jiff::Timestamp;
 use miette::Diagnostic;
 use phiguard_model::Severity;
 use phiguard_trail::reader::{FileError, Skipped};
-use phiguard_trail::scan::{Analyzer, Filter, ScanOptions, ScanOutput};
+use phiguard_trail::scan::{Analyzer, Filter, Input, ScanOptions, ScanOutput, scan_with};
 use phiguard_trail::{Hit, Rule, RuleSource, Ruleset, detect, sigma};
 use serde::Serialize;
 
@@ -36,8 +37,16 @@ Inputs: files, or folders read recursively for *.json, *.json.gz, *.jsonl[.gz] a
 detected from the bytes: gzip by its magic number, then the {\"Records\":[...]} envelope
 CloudTrail delivers to S3, a JSON array of records, or NDJSON. Folders laid out as in S3
 (AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/) are pruned by --account, --region,
---since and --until before reading. s3:// URLs are not read yet (they need the AWS SDK and
-come with live collection): download the objects first, e.g. `aws s3 sync`.";
+--since and --until before reading.
+
+s3://bucket/prefix reads a trail bucket in place: the prefix is the bucket root, the trail's
+prefix (AWSLogs/ is looked for under it) or any folder below AWSLogs/ (an organisation's
+o-... folder, an account, a region, a month). Only what --account, --region and --since/--until
+allow is listed (a day asked for is one listing under .../CloudTrail/<region>/YYYY/MM/DD/, not
+the whole bucket); objects are fetched --concurrency at a time and streamed, never kept. A
+bucket, prefix or object that cannot be read (NoSuchBucket, AccessDenied, a truncated
+transfer) is an error of the run (exit 4), named by its s3:// URL. Credentials: --profile, or
+the SDK's default chain; IAM: `phiguard iam-policy --trail`.";
 
 /// `phiguard trail ...`.
 #[derive(Debug, Subcommand)]
@@ -59,7 +68,7 @@ pub enum TrailCommand {
 /// `phiguard trail scan`.
 #[derive(Debug, Args)]
 pub struct TrailScanArgs {
-    /// CloudTrail log files or folders.
+    /// CloudTrail log files or folders, or s3://bucket/prefix.
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
 
@@ -85,11 +94,11 @@ pub struct TrailScanArgs {
     pub fail_on: FailOn,
 
     /// Only events at or after this time (RFC 3339, or a date: midnight UTC).
-    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    #[arg(long, visible_alias = "start", value_name = "TIME", value_parser = parse_time)]
     pub since: Option<Timestamp>,
 
     /// Only events before this time (RFC 3339, or a date: midnight UTC).
-    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    #[arg(long, visible_alias = "end", value_name = "TIME", value_parser = parse_time)]
     pub until: Option<Timestamp>,
 
     /// Only events received by this account (`recipientAccountId`).
@@ -108,6 +117,9 @@ pub struct TrailScanArgs {
     /// larger files are reported as errors.
     #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = parse_size)]
     pub max_file_size: u64,
+
+    #[command(flatten)]
+    pub s3: s3::S3Args,
 }
 
 /// `phiguard trail rules ...`.
@@ -232,8 +244,8 @@ enum TrailError {
 /// Runs `phiguard trail ...` at `now` (the configuration's expired waivers are judged at it).
 pub fn run(command: &TrailCommand, now: Timestamp, term: &mut Term<'_>) -> Result<Exit, Error> {
     match command {
-        TrailCommand::Scan(args) => scan(args, term),
-        TrailCommand::Validate(args) => validate::run(args, term),
+        TrailCommand::Scan(args) => scan(args, now, term),
+        TrailCommand::Validate(args) => validate::run(args, now, term),
         TrailCommand::Access(args) => access::run(args, now, term),
         TrailCommand::Rules(RulesCommand::List {
             format,
@@ -297,12 +309,16 @@ fn usage(term: &mut Term<'_>, e: &TrailError) -> Result<Exit, Error> {
     Ok(Exit::Usage)
 }
 
-fn scan(args: &TrailScanArgs, term: &mut Term<'_>) -> Result<Exit, Error> {
+fn scan(args: &TrailScanArgs, now: Timestamp, term: &mut Term<'_>) -> Result<Exit, Error> {
     if let (Some(since), Some(until)) = (args.since, args.until)
         && since >= until
     {
         return usage(term, &TrailError::Period { since, until });
     }
+    let inputs = match s3::split(&args.paths) {
+        Ok(inputs) => inputs,
+        Err(reason) => return usage(term, &TrailError::Input { reason }),
+    };
     let loaded = match load_rules(&args.rules, args.no_builtin) {
         Ok(loaded) => loaded,
         Err(e) => return usage(term, &e),
@@ -322,7 +338,35 @@ fn scan(args: &TrailScanArgs, term: &mut Term<'_>) -> Result<Exit, Error> {
         },
         dedup: args.dedup,
     };
-    let output = phiguard_trail::scan::scan(&args.paths, &ruleset, loaded.analyzers, &options);
+    let (files, mut errors) = phiguard_trail::reader::discover(&inputs.paths);
+    let local = files.into_iter().map(Input::path);
+    let (remote, session): (Box<dyn Iterator<Item = Input> + Send>, _) = if inputs.urls.is_empty() {
+        (Box::new(std::iter::empty()), None)
+    } else {
+        let scope = s3::scope(
+            args.account.as_deref(),
+            args.region.as_deref(),
+            args.since,
+            args.until,
+            now,
+        );
+        match s3::objects(&inputs.urls, scope, &args.s3) {
+            Ok((objects, session)) => (objects, Some(session)),
+            Err(reason) => return usage(term, &TrailError::Input { reason }),
+        }
+    };
+    let (mut output, _) = scan_with(
+        local.chain(remote),
+        &ruleset,
+        loaded.analyzers,
+        &options,
+        &(),
+    );
+    errors.append(&mut output.errors);
+    output.errors = errors;
+    if let Some(session) = &session {
+        session.finish(args.s3.operations_log.as_deref())?;
+    }
 
     for e in &output.errors {
         writeln!(term.err, "error: {e}")?;

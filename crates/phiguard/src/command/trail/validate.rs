@@ -12,7 +12,7 @@ use phiguard_trail::digest::{
 };
 use serde::Serialize;
 
-use super::{TrailError, parse_time, usage};
+use super::{TrailError, parse_time, s3, usage};
 use crate::{Error, Exit, Term};
 
 pub(super) const HELP: &str = "\
@@ -36,6 +36,14 @@ Value may be PKCS#1 or SubjectPublicKeyInfo DER; times RFC 3339 or epoch seconds
 keys, hashes and chain links are still checked but no signature is, and every file is at
 best unverified.
 
+S3: `trail validate s3://bucket[/prefix]` validates the bucket in place (one s3:// URL, not
+mixed with paths): digests are listed under CloudTrail-Digest/ and log files under
+CloudTrail/, only for --account, --region and the period (plus a day each side, to link the
+chain); the newest digest's signature is read from its S3 metadata (x-amz-meta-signature);
+without --public-keys the keys come from CloudTrail ListPublicKeys in each digest region for
+the digests' time span. Prefixes or objects that cannot be read, and public keys that cannot
+be listed, are errors (exit 4 at least); a bucket that cannot be read stops the command.
+
 Exit codes:
   0  no evidence of tampering (files may still be unverified: see the verdict)
   1  integrity fails: a modified, missing, moved or unlisted file, a bad signature, a chain
@@ -46,7 +54,8 @@ Exit codes:
 /// `phiguard trail validate`.
 #[derive(Debug, Args)]
 pub struct TrailValidateArgs {
-    /// A copy of the trail bucket (or part of it), or digest and log files.
+    /// A copy of the trail bucket (or part of it), or digest and log files; or one
+    /// s3://bucket/prefix.
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
 
@@ -56,12 +65,23 @@ pub struct TrailValidateArgs {
 
     /// Only digests whose period overlaps [since, until] and log files named for a time in it
     /// (RFC 3339, or a date: midnight UTC).
-    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    #[arg(long, visible_alias = "start", value_name = "TIME", value_parser = parse_time)]
     pub since: Option<Timestamp>,
 
     /// End of the period (see --since).
-    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    #[arg(long, visible_alias = "end", value_name = "TIME", value_parser = parse_time)]
     pub until: Option<Timestamp>,
+
+    /// s3:// input: list only this account's digests and logs.
+    #[arg(long, value_name = "ACCOUNT_ID")]
+    pub account: Option<String>,
+
+    /// s3:// input: list only this region's digests and logs.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    #[command(flatten)]
+    pub s3: s3::S3Args,
 
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = ValidateFormat::Text)]
@@ -78,11 +98,25 @@ pub enum ValidateFormat {
 }
 
 /// Runs `phiguard trail validate`.
-pub fn run(args: &TrailValidateArgs, term: &mut Term<'_>) -> Result<Exit, Error> {
+pub fn run(args: &TrailValidateArgs, now: Timestamp, term: &mut Term<'_>) -> Result<Exit, Error> {
     if let (Some(since), Some(until)) = (args.since, args.until)
         && since >= until
     {
         return usage(term, &TrailError::Period { since, until });
+    }
+    let inputs = match s3::split(&args.paths) {
+        Ok(inputs) => inputs,
+        Err(reason) => return usage(term, &TrailError::Input { reason }),
+    };
+    if !inputs.urls.is_empty() && inputs.urls.len() + inputs.paths.len() > 1 {
+        let reason = "validate one s3:// URL, or files and folders (not both)".to_string();
+        return usage(term, &TrailError::Input { reason });
+    }
+    if inputs.urls.is_empty() && (args.account.is_some() || args.region.is_some()) {
+        let reason = "--account and --region choose what is listed in S3: they need an \
+                      s3:// input (a folder is validated whole)"
+            .to_string();
+        return usage(term, &TrailError::Input { reason });
     }
     let mut keys = PublicKeys::new();
     for path in &args.public_keys {
@@ -108,23 +142,32 @@ pub fn run(args: &TrailValidateArgs, term: &mut Term<'_>) -> Result<Exit, Error>
             args.until.unwrap_or(Timestamp::MAX),
         )
     });
-    let source = Folder::of(args.paths.clone());
-    let report = match digest::validate_source(&source, &keys, window) {
-        Ok(report) => report,
-        Err(e) => {
-            return usage(
-                term,
-                &TrailError::Input {
-                    reason: e.to_string(),
-                },
-            );
+    let checked = match inputs.urls.first() {
+        Some(url) => validate_s3(url, args, keys, window, now),
+        None => {
+            let source = Folder::of(args.paths.clone());
+            digest::validate_source(&source, &keys, window)
+                .map(|report| (report, keys, Vec::new()))
+                .map_err(|e| e.to_string())
         }
+    };
+    let (report, keys, errors) = match checked {
+        Ok(checked) => checked,
+        Err(reason) => return usage(term, &TrailError::Input { reason }),
     };
     if keys.is_empty() {
         writeln!(
             term.err,
-            "warning: no --public-keys: signatures are not checked (hashes and chain links are)"
+            "warning: no public keys (--public-keys{}): signatures are not checked (hashes and chain links are)",
+            if inputs.urls.is_empty() {
+                ""
+            } else {
+                ", or CloudTrail ListPublicKeys"
+            }
         )?;
+    }
+    for e in &errors {
+        writeln!(term.err, "error: {e}")?;
     }
     if report.digests.is_empty() {
         writeln!(
@@ -141,12 +184,16 @@ pub fn run(args: &TrailValidateArgs, term: &mut Term<'_>) -> Result<Exit, Error>
                 version: u32,
                 #[serde(flatten)]
                 report: &'a ValidationReport,
+                /// S3 prefixes, objects or public keys that could not be read.
+                #[serde(skip_serializing_if = "<[String]>::is_empty")]
+                errors: &'a [String],
             }
             serde_json::to_writer_pretty(
                 &mut text,
                 &Versioned {
                     version: 1,
                     report: &report,
+                    errors: &errors,
                 },
             )
             .map_err(std::io::Error::from)?;
@@ -168,11 +215,73 @@ pub fn run(args: &TrailValidateArgs, term: &mut Term<'_>) -> Result<Exit, Error>
     });
     Ok(if invalid {
         Exit::Failures
-    } else if unreadable || report.digests.is_empty() {
+    } else if unreadable || report.digests.is_empty() || !errors.is_empty() {
         Exit::Unreadable
     } else {
         Exit::Clean
     })
+}
+
+/// What a validation produced: the report, the keys used, and the errors outside the report
+/// (S3 prefixes and objects that could not be read, public keys that could not be listed).
+type Checked = (ValidationReport, PublicKeys, Vec<String>);
+
+/// Validates an S3 bucket in place; the public keys come from `ListPublicKeys` unless given.
+#[cfg(feature = "aws")]
+fn validate_s3(
+    url: &phiguard_trail::s3_layout::S3Url,
+    args: &TrailValidateArgs,
+    mut keys: PublicKeys,
+    window: Option<(Timestamp, Timestamp)>,
+    now: Timestamp,
+) -> Result<Checked, String> {
+    use phiguard_trail::digest::ObjectSource as _;
+    use phiguard_trail::s3_layout::TrailFolder;
+
+    let session = s3::open(&args.s3)?;
+    let mut scope = s3::scope(
+        args.account.as_deref(),
+        args.region.as_deref(),
+        args.since,
+        args.until,
+        now,
+    );
+    scope.folders = vec![TrailFolder::Logs, TrailFolder::Digests];
+    let bucket = session.source().bucket(url.clone(), scope);
+    bucket.list().map_err(|e| e.to_string())?;
+    let mut errors = Vec::new();
+    if keys.is_empty() {
+        let (regions, span) = bucket.digest_span();
+        if let Some((from, to)) = span {
+            let (listed, failed) = session.source().public_keys(&regions, from, to);
+            keys = listed;
+            for (region, e) in failed {
+                errors.push(format!(
+                    "cannot list the CloudTrail public keys of {region} (ListPublicKeys): {e}; \
+                     give them with --public-keys"
+                ));
+            }
+        }
+    }
+    let report = digest::validate_source(&bucket, &keys, window).map_err(|e| e.to_string())?;
+    errors.extend(bucket.errors());
+    session
+        .finish(args.s3.operations_log.as_deref())
+        .map_err(|e| e.to_string())?;
+    Ok((report, keys, errors))
+}
+
+/// Without AWS support, S3 cannot be read.
+#[cfg(not(feature = "aws"))]
+fn validate_s3(
+    url: &phiguard_trail::s3_layout::S3Url,
+    args: &TrailValidateArgs,
+    keys: PublicKeys,
+    window: Option<(Timestamp, Timestamp)>,
+    now: Timestamp,
+) -> Result<Checked, String> {
+    let _ = (url, keys, window, now);
+    s3::open(&args.s3).and(Err("s3:// inputs need AWS support".to_string()))
 }
 
 fn verdict_word(verdict: Verdict) -> &'static str {

@@ -1,0 +1,732 @@
+//! Posture pages: overview, findings explorer and drill-down, control pages, scan history
+//! and diffs. They read the latest stored scan; with none, they say so.
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write as _;
+
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use phiguard_model::{Severity, Status};
+use phiguard_report::Report;
+use phiguard_report::wire::{Counts, ResultV1};
+use phiguard_store::record::Stored;
+use phiguard_store::scan::{self, Scan};
+
+use crate::app::{AppState, Authed, WebError};
+use crate::data::{self, TrendPoint};
+use crate::html::{self, badge, esc, table, url};
+
+/// Results per page in the findings explorer.
+pub const PAGE_SIZE: usize = 50;
+
+fn no_scan(authed: &Authed, title: &str, current: &str) -> Html<String> {
+    Html(html::page(
+        title,
+        current,
+        Some(&authed.viewer()),
+        &html::notice(
+            "warn",
+            "No scan is stored in this records database yet, so there is no posture to show. Run `phiguard scan --db <this database>` (or `phiguard demo`) and reload.",
+        ),
+    ))
+}
+
+fn pct(counts: &Counts) -> String {
+    let total = counts.pass + counts.fail;
+    if total == 0 {
+        "–".into()
+    } else {
+        format!("{:.0}%", counts.pass as f64 * 100.0 / total as f64)
+    }
+}
+
+fn counts_cells(c: &Counts) -> Vec<String> {
+    vec![
+        c.pass.to_string(),
+        c.fail.to_string(),
+        c.error.to_string(),
+        c.manual.to_string(),
+        c.waived.to_string(),
+        pct(c),
+    ]
+}
+
+fn scan_header(scan_id: &str, report: &Report<'_>) -> String {
+    let accounts: Vec<String> = report
+        .accounts
+        .iter()
+        .map(|a| match &a.name {
+            Some(n) => format!("{} ({n})", a.id),
+            None => a.id.clone(),
+        })
+        .collect();
+    format!(
+        "<p class=\"scan\">Latest scan <strong>{}</strong> at {} · source {} · accounts {}</p>\n",
+        esc(scan_id),
+        esc(&report.scan_time.to_string()),
+        esc(&report.inventory.source),
+        esc(&accounts.join(", "))
+    )
+}
+
+/// A line chart of pass rates over scans, as inline SVG (attributes only: the CSP forbids
+/// inline style).
+pub fn trend_svg(points: &[TrendPoint]) -> String {
+    let (w, h, left, top, bottom) = (640.0_f64, 200.0_f64, 40.0_f64, 10.0_f64, 30.0_f64);
+    let plot_h = h - top - bottom;
+    let n = points.len().max(1);
+    let step = if n > 1 {
+        (w - left - 20.0) / (n - 1) as f64
+    } else {
+        0.0
+    };
+    let mut out = format!(
+        "<svg class=\"trend\" role=\"img\" aria-label=\"pass rate per scan\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" xmlns=\"http://www.w3.org/2000/svg\">\n"
+    );
+    for pctv in [0, 50, 100] {
+        let y = top + plot_h * (1.0 - f64::from(pctv) / 100.0);
+        let _ = writeln!(
+            out,
+            "<line x1=\"{left}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"#ccc\"/><text x=\"4\" y=\"{}\" font-size=\"11\" fill=\"#555\">{pctv}%</text>",
+            w - 10.0,
+            y + 4.0
+        );
+    }
+    let coords: Vec<(f64, f64, &TrendPoint)> = points
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            p.score().map(|s| {
+                (
+                    left + step * i as f64 + if n == 1 { (w - left) / 2.0 } else { 0.0 },
+                    top + plot_h * (1.0 - s / 100.0),
+                    p,
+                )
+            })
+        })
+        .collect();
+    if coords.len() > 1 {
+        let line: Vec<String> = coords
+            .iter()
+            .map(|(x, y, _)| format!("{x:.1},{y:.1}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "<polyline points=\"{}\" fill=\"none\" stroke=\"#1f6feb\" stroke-width=\"2\"/>",
+            line.join(" ")
+        );
+    }
+    for (x, y, p) in &coords {
+        let _ = writeln!(
+            out,
+            "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"4\" fill=\"#1f6feb\"><title>{} {}: {:.0}% ({} pass, {} fail)</title></circle><text x=\"{x:.1}\" y=\"{}\" font-size=\"10\" text-anchor=\"middle\" fill=\"#555\">{}</text>",
+            esc(&p.id),
+            esc(&p.scan_time),
+            p.score().unwrap_or(0.0),
+            p.pass,
+            p.fail,
+            h - 10.0,
+            esc(&p.id)
+        );
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+/// `GET /`: the posture overview.
+pub async fn overview(
+    State(state): State<AppState>,
+    authed: Authed,
+) -> Result<Html<String>, WebError> {
+    let Some(p) = data::posture(&state).await? else {
+        return Ok(no_scan(&authed, "Posture overview", "/"));
+    };
+    let trend = state.db(data::trend).await?;
+    Ok(Html(html::page(
+        "Posture overview",
+        "/",
+        Some(&authed.viewer()),
+        &overview_body(&p.scan_id, &p.report, &trend),
+    )))
+}
+
+/// The overview's body (separate for snapshot tests).
+pub fn overview_body(scan_id: &str, report: &Report<'_>, trend: &[TrendPoint]) -> String {
+    let mut b = scan_header(scan_id, report);
+    let s = &report.summary;
+    let _ = write!(
+        b,
+        "<section class=\"cards\">\n<div class=\"card\"><span class=\"n\">{}</span> pass</div>\n\
+         <div class=\"card fail\"><span class=\"n\">{}</span> fail</div>\n\
+         <div class=\"card\"><span class=\"n\">{}</span> not evaluated</div>\n\
+         <div class=\"card\"><span class=\"n\">{}</span> manual</div>\n\
+         <div class=\"card\"><span class=\"n\">{}</span> PHI failures</div>\n</section>\n",
+        s.results.pass, s.results.fail, s.results.error, s.results.manual, s.phi_failures
+    );
+    if s.incomplete {
+        b.push_str(&html::notice(
+            "warn",
+            "This scan is incomplete: some results could not be evaluated (status error). Scores count only pass and fail.",
+        ));
+    }
+    let header = [
+        "Section", "Title", "Pass", "Fail", "Error", "Manual", "Waived", "Score",
+    ];
+    b.push_str("<h2 id=\"hipaa\">By HIPAA section</h2>\n");
+    let rows: Vec<Vec<String>> = report
+        .by_hipaa_section
+        .iter()
+        .map(|g| {
+            let mut r = vec![esc(&g.key), esc(&g.title)];
+            r.extend(counts_cells(&g.counts));
+            r
+        })
+        .collect();
+    b.push_str(&table("groups", &header, &rows));
+    b.push_str("<h2 id=\"seed\">By customer responsibility</h2>\n");
+    let rows: Vec<Vec<String>> = report
+        .by_seed_area
+        .iter()
+        .map(|g| {
+            let mut r = vec![esc(&g.key), esc(&g.title)];
+            r.extend(counts_cells(&g.counts));
+            r
+        })
+        .collect();
+    b.push_str(&table("groups", &header, &rows));
+    b.push_str("<h2 id=\"matrix\">Shared responsibility</h2>\n");
+    match &report.shared_responsibility {
+        Some(m) => {
+            let rows: Vec<Vec<String>> = m
+                .areas
+                .iter()
+                .map(|a| {
+                    vec![
+                        esc(&a.title),
+                        esc(&a.aws),
+                        esc(&a.customer),
+                        a.controls.len().to_string(),
+                        a.counts.pass.to_string(),
+                        a.counts.fail.to_string(),
+                        pct(&a.counts),
+                    ]
+                })
+                .collect();
+            b.push_str(&table(
+                "matrix",
+                &[
+                    "Area", "AWS", "Customer", "Controls", "Pass", "Fail", "Score",
+                ],
+                &rows,
+            ));
+        }
+        None => b.push_str(&html::notice(
+            "info",
+            "This scan's report has no shared-responsibility matrix.",
+        )),
+    }
+    b.push_str("<h2 id=\"critical\">Open critical findings</h2>\n");
+    let critical: Vec<Vec<String>> = report
+        .results
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.status == Status::Fail && r.severity == Severity::Critical)
+        .map(|(i, r)| finding_row(i, r))
+        .collect();
+    if critical.is_empty() {
+        b.push_str(&html::notice(
+            "ok",
+            "No open critical finding in the latest scan.",
+        ));
+    } else {
+        b.push_str(&table("findings", &FINDING_HEADER, &critical));
+    }
+    b.push_str("<h2 id=\"trend\">Trend</h2>\n");
+    if trend.len() < 2 {
+        b.push_str(&html::notice(
+            "info",
+            "One scan stored so far: the trend needs two.",
+        ));
+    }
+    b.push_str(&trend_svg(trend));
+    b
+}
+
+const FINDING_HEADER: [&str; 8] = [
+    "#", "Status", "Severity", "Control", "Resource", "Account", "Region", "PHI",
+];
+
+fn finding_row(i: usize, r: &ResultV1<'_>) -> Vec<String> {
+    vec![
+        format!("<a href=\"/findings/{i}\">{i}</a>"),
+        badge(r.status.as_str()),
+        badge(r.severity.as_str()),
+        format!(
+            "<a href=\"/controls/{}\">{}</a>",
+            url(&r.control_id),
+            esc(&r.control_id)
+        ),
+        format!("<a href=\"/findings/{i}\">{}</a>", esc(&r.resource)),
+        esc(&r.account),
+        esc(&r.region),
+        if r.phi { "PHI".into() } else { String::new() },
+    ]
+}
+
+/// The findings filter.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Account id.
+    pub account: String,
+    /// Region.
+    pub region: String,
+    /// Control id.
+    pub control: String,
+    /// Severity.
+    pub severity: String,
+    /// `yes` / `no` / empty.
+    pub phi: String,
+    /// Status; empty means `fail`, `all` means every status.
+    pub status: String,
+    /// 1-based page.
+    pub page: usize,
+}
+
+impl Filter {
+    /// From the query string.
+    pub fn from_query(q: &HashMap<String, String>) -> Filter {
+        let g = |k: &str| q.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
+        Filter {
+            account: g("account"),
+            region: g("region"),
+            control: g("control").to_ascii_uppercase(),
+            severity: g("severity"),
+            phi: g("phi"),
+            status: g("status"),
+            page: g("page").parse().unwrap_or(1).max(1),
+        }
+    }
+
+    /// Whether a result passes the filter.
+    pub fn matches(&self, r: &ResultV1<'_>) -> bool {
+        let status = if self.status.is_empty() {
+            "fail"
+        } else {
+            self.status.as_str()
+        };
+        (status == "all" || r.status.as_str() == status)
+            && (self.account.is_empty() || r.account == self.account)
+            && (self.region.is_empty() || r.region == self.region)
+            && (self.control.is_empty() || r.control_id == self.control)
+            && (self.severity.is_empty() || r.severity.as_str() == self.severity)
+            && match self.phi.as_str() {
+                "yes" => r.phi,
+                "no" => !r.phi,
+                _ => true,
+            }
+    }
+
+    fn query(&self, page: usize) -> String {
+        format!(
+            "account={}&region={}&control={}&severity={}&phi={}&status={}&page={page}",
+            url(&self.account),
+            url(&self.region),
+            url(&self.control),
+            url(&self.severity),
+            url(&self.phi),
+            url(&self.status)
+        )
+    }
+}
+
+fn options(values: BTreeSet<String>, any: &str) -> Vec<(String, String)> {
+    std::iter::once((String::new(), any.to_string()))
+        .chain(values.into_iter().map(|v| (v.clone(), v)))
+        .collect()
+}
+
+/// `GET /findings`: filterable, paged results of the latest scan.
+pub async fn findings(
+    State(state): State<AppState>,
+    authed: Authed,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Html<String>, WebError> {
+    let Some(p) = data::posture(&state).await? else {
+        return Ok(no_scan(&authed, "Findings", "/findings"));
+    };
+    let filter = Filter::from_query(&q);
+    Ok(Html(html::page(
+        "Findings",
+        "/findings",
+        Some(&authed.viewer()),
+        &findings_body(&p.scan_id, &p.report, &filter),
+    )))
+}
+
+/// The findings page body.
+pub fn findings_body(scan_id: &str, report: &Report<'_>, filter: &Filter) -> String {
+    let mut b = scan_header(scan_id, report);
+    let set = |f: &dyn Fn(&ResultV1<'_>) -> String| -> BTreeSet<String> {
+        report
+            .results
+            .iter()
+            .map(f)
+            .filter(|v| !v.is_empty())
+            .collect()
+    };
+    let statuses: Vec<(String, String)> = [("", "failing"), ("all", "any status")]
+        .iter()
+        .map(|(v, l)| (v.to_string(), l.to_string()))
+        .chain(
+            Status::ALL
+                .iter()
+                .filter(|s| **s != Status::Fail)
+                .map(|s| (s.as_str().to_string(), s.as_str().to_string())),
+        )
+        .collect();
+    let _ = write!(
+        b,
+        "<form class=\"filters\" method=\"get\" action=\"/findings\">\n\
+         <label for=\"f-account\">Account</label>{}\n<label for=\"f-region\">Region</label>{}\n\
+         <label for=\"f-control\">Control</label>{}\n<label for=\"f-severity\">Severity</label>{}\n\
+         <label for=\"f-phi\">PHI</label>{}\n<label for=\"f-status\">Status</label>{}\n\
+         <button type=\"submit\">Filter</button>\n</form>\n",
+        html::select(
+            "account",
+            &options(set(&|r| r.account.to_string()), "any"),
+            &filter.account
+        ),
+        html::select(
+            "region",
+            &options(set(&|r| r.region.to_string()), "any"),
+            &filter.region
+        ),
+        html::select(
+            "control",
+            &options(set(&|r| r.control_id.to_string()), "any"),
+            &filter.control
+        ),
+        html::select(
+            "severity",
+            &options(
+                Severity::ALL
+                    .iter()
+                    .map(|s| s.as_str().to_string())
+                    .collect(),
+                "any"
+            ),
+            &filter.severity
+        ),
+        html::select(
+            "phi",
+            &[
+                (String::new(), "any".into()),
+                ("yes".into(), "PHI only".into()),
+                ("no".into(), "non-PHI".into())
+            ],
+            &filter.phi
+        ),
+        html::select("status", &statuses, &filter.status),
+    );
+    let matching: Vec<(usize, &ResultV1<'_>)> = report
+        .results
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| filter.matches(r))
+        .collect();
+    let pages = matching.len().div_ceil(PAGE_SIZE).max(1);
+    let page = filter.page.clamp(1, pages);
+    let _ = writeln!(
+        b,
+        "<p class=\"count\" id=\"result-count\">{} result{} · page {page} of {pages}</p>",
+        matching.len(),
+        if matching.len() == 1 { "" } else { "s" }
+    );
+    let rows: Vec<Vec<String>> = matching
+        .iter()
+        .skip((page - 1) * PAGE_SIZE)
+        .take(PAGE_SIZE)
+        .map(|(i, r)| finding_row(*i, r))
+        .collect();
+    b.push_str(&table("findings", &FINDING_HEADER, &rows));
+    b.push_str("<nav class=\"pager\">");
+    if page > 1 {
+        let _ = write!(
+            b,
+            "<a href=\"/findings?{}\">previous</a> ",
+            esc(&filter.query(page - 1))
+        );
+    }
+    if page < pages {
+        let _ = write!(
+            b,
+            "<a href=\"/findings?{}\">next</a>",
+            esc(&filter.query(page + 1))
+        );
+    }
+    b.push_str("</nav>\n");
+    b
+}
+
+/// `GET /findings/{n}`: one result with its evidence and remediation.
+pub async fn finding(
+    State(state): State<AppState>,
+    authed: Authed,
+    Path(n): Path<usize>,
+) -> Result<Html<String>, WebError> {
+    let Some(p) = data::posture(&state).await? else {
+        return Ok(no_scan(&authed, "Finding", "/findings"));
+    };
+    let r = p
+        .report
+        .results
+        .get(n)
+        .ok_or_else(|| WebError::NotFound(format!("no result #{n} in scan {}", p.scan_id)))?;
+    let mut b = scan_header(&p.scan_id, &p.report);
+    let fields = [
+        ("Status", badge(r.status.as_str())),
+        ("Severity", badge(r.severity.as_str())),
+        (
+            "Control",
+            format!(
+                "<a href=\"/controls/{}\">{} {}</a>",
+                url(&r.control_id),
+                esc(&r.control_id),
+                esc(&r.control_slug)
+            ),
+        ),
+        ("Resource", esc(&r.resource)),
+        ("Kind", esc(r.resource_kind.as_deref().unwrap_or(""))),
+        ("Account", esc(&r.account)),
+        ("Region", esc(&r.region)),
+        ("PHI", if r.phi { "yes".into() } else { "no".into() }),
+        ("Reason", esc(&r.reason)),
+    ];
+    b.push_str("<dl class=\"fields\">\n");
+    for (k, v) in fields {
+        let _ = writeln!(b, "<dt>{k}</dt><dd>{v}</dd>");
+    }
+    if let Some(w) = &r.waiver {
+        let _ = writeln!(
+            b,
+            "<dt>Waiver</dt><dd>{} (approved by {}, expires {})</dd>",
+            esc(&w.reason),
+            esc(&w.approved_by),
+            esc(&w.expires)
+        );
+    }
+    b.push_str("</dl>\n<h2>Evidence</h2>\n");
+    let rows: Vec<Vec<String>> = r
+        .evidence
+        .iter()
+        .map(|(k, v)| vec![esc(k), esc(&v.to_string())])
+        .collect();
+    b.push_str(&table("evidence", &["Attribute", "Value"], &rows));
+    if let Some(c) = p
+        .report
+        .controls
+        .iter()
+        .find(|c| c.id == r.control_id.as_ref())
+    {
+        let _ = write!(
+            b,
+            "<h2>Remediation</h2>\n<div class=\"doc\">{}</div>\n",
+            esc(&c.remediation)
+        );
+    }
+    Ok(Html(html::page(
+        &format!("Finding #{n}"),
+        "/findings",
+        Some(&authed.viewer()),
+        &b,
+    )))
+}
+
+/// `GET /controls/{id}`: documentation, remediation and the latest results of a control.
+pub async fn control(
+    State(state): State<AppState>,
+    authed: Authed,
+    Path(id): Path<String>,
+) -> Result<Html<String>, WebError> {
+    let c = phiguard_controls::catalogue::find(&id)
+        .ok_or_else(|| WebError::NotFound(format!("no control `{id}`")))?;
+    let posture = data::posture(&state).await?;
+    let mut b = String::new();
+    let m = &c.meta;
+    let _ = writeln!(
+        b,
+        "<p class=\"meta\">{} · {} · {} · HIPAA {}</p>",
+        badge(m.severity.as_str()),
+        esc(m.slug),
+        esc(m.seed_area.as_str()),
+        esc(&m.citations.join(", "))
+    );
+    for section in [
+        "Requirement",
+        "Rationale",
+        "Evaluation",
+        "Remediation",
+        "References",
+    ] {
+        if let Some(text) = c.doc_section(section) {
+            let _ = write!(
+                b,
+                "<h2>{section}</h2>\n<div class=\"doc\" id=\"doc-{}\">{}</div>\n",
+                section.to_ascii_lowercase(),
+                esc(&text)
+            );
+        }
+    }
+    if !m.config_rules.is_empty() || !m.prowler_checks.is_empty() {
+        let _ = writeln!(
+            b,
+            "<p class=\"meta\">AWS Config: {} · Prowler: {}</p>",
+            esc(&m.config_rules.join(", ")),
+            esc(&m.prowler_checks.join(", "))
+        );
+    }
+    b.push_str("<h2>Results in the latest scan</h2>\n");
+    match posture {
+        None => b.push_str(&html::notice(
+            "warn",
+            "No scan is stored in this records database yet.",
+        )),
+        Some(p) => {
+            let rows: Vec<Vec<String>> = p
+                .report
+                .results
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.control_id == m.id)
+                .map(|(i, r)| finding_row(i, r))
+                .collect();
+            if rows.is_empty() {
+                b.push_str(&html::notice(
+                    "info",
+                    "This control produced no result in the latest scan.",
+                ));
+            } else {
+                b.push_str(&table("findings", &FINDING_HEADER, &rows));
+            }
+        }
+    }
+    Ok(Html(html::page(
+        &format!("{} {}", m.id, m.title),
+        "/findings",
+        Some(&authed.viewer()),
+        &b,
+    )))
+}
+
+/// `GET /scans`: stored scans with their counts, and a form to compare two.
+pub async fn scans(
+    State(state): State<AppState>,
+    authed: Authed,
+) -> Result<Html<String>, WebError> {
+    let trend = state.db(data::trend).await?;
+    let mut b = String::new();
+    if trend.is_empty() {
+        b.push_str(&html::notice(
+            "warn",
+            "No scan is stored in this records database yet.",
+        ));
+    } else {
+        let rows: Vec<Vec<String>> = trend
+            .iter()
+            .rev()
+            .map(|p| {
+                vec![
+                    esc(&p.id),
+                    esc(&p.scan_time),
+                    p.pass.to_string(),
+                    p.fail.to_string(),
+                    p.score().map_or("–".into(), |s| format!("{s:.0}%")),
+                ]
+            })
+            .collect();
+        b.push_str(&table(
+            "scans",
+            &["Scan", "Time", "Pass", "Fail", "Score"],
+            &rows,
+        ));
+        b.push_str(&trend_svg(&trend));
+        let opts: Vec<(String, String)> = trend
+            .iter()
+            .map(|p| (p.id.clone(), format!("{} ({})", p.id, p.scan_time)))
+            .collect();
+        let first = trend.first().map(|p| p.id.clone()).unwrap_or_default();
+        let last = trend.last().map(|p| p.id.clone()).unwrap_or_default();
+        let _ = write!(
+            b,
+            "<h2>Compare two scans</h2>\n<form class=\"filters\" method=\"get\" action=\"/scans/diff\">\n\
+             <label for=\"f-from\">From</label>{}\n<label for=\"f-to\">To</label>{}\n\
+             <button type=\"submit\">Compare</button>\n</form>\n",
+            html::select("from", &opts, &first),
+            html::select("to", &opts, &last)
+        );
+    }
+    Ok(Html(html::page(
+        "Scan history",
+        "/scans",
+        Some(&authed.viewer()),
+        &b,
+    )))
+}
+
+/// `GET /scans/diff?from=&to=`: failures new and resolved between two scans.
+pub async fn scan_diff(
+    State(state): State<AppState>,
+    authed: Authed,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Html<String>, WebError> {
+    let from = q.get("from").cloned().unwrap_or_default();
+    let to = q.get("to").cloned().unwrap_or_default();
+    let history = state
+        .db(move |s| {
+            let a: Stored<Scan> = s.get(&from)?;
+            let b: Stored<Scan> = s.get(&to)?;
+            Ok(scan::diff(&a, &b))
+        })
+        .await?;
+    let mut b = format!(
+        "<p>From <strong>{}</strong> to <strong>{}</strong>: {} new failure(s), {} resolved, {} still failing.</p>\n",
+        esc(&history.from),
+        esc(&history.to),
+        history.new_failures.len(),
+        history.resolved.len(),
+        history.still_failing
+    );
+    for (title, list) in [
+        ("New failures", &history.new_failures),
+        ("Resolved", &history.resolved),
+    ] {
+        let _ = writeln!(b, "<h2>{title}</h2>");
+        let rows: Vec<Vec<String>> = list
+            .iter()
+            .map(|c| {
+                vec![
+                    format!(
+                        "<a href=\"/controls/{}\">{}</a>",
+                        url(&c.control),
+                        esc(&c.control)
+                    ),
+                    esc(&c.resource),
+                    badge(&c.severity),
+                    esc(&c.other_status),
+                    esc(&c.reason),
+                ]
+            })
+            .collect();
+        b.push_str(&table(
+            "diff",
+            &["Control", "Resource", "Severity", "Other scan", "Reason"],
+            &rows,
+        ));
+    }
+    Ok(Html(html::page(
+        "Scan diff",
+        "/scans",
+        Some(&authed.viewer()),
+        &b,
+    )))
+}
