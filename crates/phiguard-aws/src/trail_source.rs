@@ -110,7 +110,8 @@ impl TrailSource {
             endpoint_url: options.endpoint_url.clone(),
             concurrency: options.concurrency.max(1),
             org: None,
-            now: Timestamp::now(),
+            // Only the collectors read the clock; `base_config` never does.
+            now: Timestamp::UNIX_EPOCH,
         };
         let config = runtime.block_on(crate::base_config(&base));
         Ok(TrailSource {

@@ -5,7 +5,7 @@
 //! topic of the emulator (whose HTTP subscription delivers to the same receiver), each naming
 //! the drift.
 #![cfg(feature = "aws")]
-#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+#![expect(clippy::unwrap_used, reason = "tests")]
 
 #[path = "../../phiguard-monitor/tests/support/receivers.rs"]
 mod receivers;
