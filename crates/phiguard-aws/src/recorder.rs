@@ -57,7 +57,9 @@ impl Intercept for Recorder {
 /// the few read-only calls with other names (generating the IAM credential report, assuming
 /// an organisation member role, which changes nothing in the account).
 pub fn is_read_only(operation: &str) -> bool {
-    const VERBS: &[&str] = &["List", "Get", "Describe", "Lookup", "Search", "BatchGet"];
+    const VERBS: &[&str] = &[
+        "List", "Get", "Describe", "Lookup", "Search", "BatchGet", "Head",
+    ];
     const OTHERS: &[&str] = &["GenerateCredentialReport", "AssumeRole"];
     VERBS.iter().any(|v| {
         operation
