@@ -4,7 +4,7 @@
 //! excluded with a written reason.
 //!
 //! The reference lists and the exclusion files live in `crates/phiguard-controls/coverage/`
-//! and are embedded at build time (see `build.rs`): `config-pack-hipaa.txt`,
+//! and are embedded at build time: `config-pack-hipaa.txt`,
 //! `prowler-hipaa.txt`, every `exclusions-*.toml` (`[[excluded]] id, kind, reason`) and
 //! `beyond-the-pack.toml` (`[[beyond]] id, kind, reason`: ids a control lists that neither
 //! reference contains, e.g. a Prowler check Prowler does not map to HIPAA).
@@ -17,7 +17,23 @@ use crate::catalogue::CATALOGUE;
 use crate::control::Control;
 
 mod files {
-    include!(concat!(env!("OUT_DIR"), "/coverage_files.rs"));
+    /// Every `coverage/exclusions-*.toml` file: (file name, contents). Listed by hand (a
+    /// build script's directory listing went stale in a shared target dir); a test checks
+    /// the list against the folder.
+    pub static EXCLUSION_FILES: &[(&str, &str)] = &[
+        (
+            "exclusions-controls-1.toml",
+            include_str!("../coverage/exclusions-controls-1.toml"),
+        ),
+        (
+            "exclusions-controls-2.toml",
+            include_str!("../coverage/exclusions-controls-2.toml"),
+        ),
+        (
+            "exclusions-coverage.toml",
+            include_str!("../coverage/exclusions-coverage.toml"),
+        ),
+    ];
 }
 
 const CONFIG_PACK: &str = include_str!("../coverage/config-pack-hipaa.txt");
@@ -391,6 +407,25 @@ pub const MIN_CATALOGUE: usize = 120;
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_exclusions_file_in_the_folder_is_embedded() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("coverage");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("exclusions-") && n.ends_with(".toml"))
+            .collect();
+        on_disk.sort();
+        let embedded: Vec<String> = super::files::EXCLUSION_FILES
+            .iter()
+            .map(|(name, _)| name.to_string())
+            .collect();
+        assert_eq!(
+            embedded, on_disk,
+            "add the new file to coverage.rs's EXCLUSION_FILES"
+        );
+    }
+
     use super::*;
 
     #[test]

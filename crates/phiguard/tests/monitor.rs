@@ -188,6 +188,41 @@ fn a_drift_between_two_scheduled_scans_reaches_the_webhook_and_the_mailbox() {
 }
 
 #[test]
+fn watch_runs_the_due_jobs_and_says_when_the_next_one_is_due() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let config = "[[monitor.jobs]]\nname = \"nightly\"\nschedule = \"0 2 * * *\"\nkind = \"scan\"\ninventory = \"inventory.json\"\n";
+    std::fs::write(d.join("phiguard.toml"), config).unwrap();
+    std::fs::write(d.join("inventory.json"), fixture().to_string()).unwrap();
+    let db = ["--db", "records.db", "--signing-key", "audit.key"];
+    let watch = [&["monitor", "run", "--watch", "--rounds", "1"][..], &db].concat();
+
+    let first = phiguard(d, &watch, &[]);
+    assert_eq!(first.code, 0, "{}\n{}", first.stdout, first.stderr);
+    assert!(
+        first.stdout.starts_with("ran scan job `nightly`"),
+        "{}",
+        first.stdout
+    );
+    assert!(
+        first
+            .stdout
+            .ends_with("next: job `nightly` at 2026-11-30T02:00:00Z\n"),
+        "{}",
+        first.stdout
+    );
+    // Same time again: nothing due, the same next firing.
+    let again = phiguard(d, &watch, &[]);
+    assert_eq!(
+        again.stdout,
+        format!("no job due at {NOW}\nnext: job `nightly` at 2026-11-30T02:00:00Z\n")
+    );
+    // --watch is a scheduler: it takes neither --once nor --now.
+    let refused = phiguard(d, &["monitor", "run", "--watch", "--once"], &[]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+}
+
+#[test]
 fn test_alert_reports_each_destination() {
     let hook = HttpReceiver::with_status(404);
     let hook_url = format!("{}/hooks/s3cr3t", hook.url);

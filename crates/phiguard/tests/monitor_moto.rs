@@ -114,16 +114,15 @@ allow_aws_write = true
     assert!(stdout.contains("first scan"), "{stdout}");
     assert!(hook.received().is_empty(), "no alert for the first scan");
 
-    // The account drifts: the compliant PHI bucket loses Block Public Access and becomes
-    // public-read, and a new PHI bucket appears.
+    // The account drifts: the compliant PHI bucket loses its TLS-only bucket policy (S3-003
+    // fails), and a new PHI bucket appears. (Not a public ACL: with the emulator's s3control
+    // gap the account-level Block Public Access is unknown, so public access is `error`, not
+    // a new failure.)
     moto.python(
         r#"
 import sys, boto3
 s3 = boto3.client("s3", endpoint_url=sys.argv[1], region_name="us-east-1")
-s3.delete_public_access_block(Bucket="lakeside-phi-records")
-s3.put_bucket_ownership_controls(Bucket="lakeside-phi-records",
-    OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerPreferred"}]})
-s3.put_bucket_acl(Bucket="lakeside-phi-records", ACL="public-read")
+s3.delete_bucket_policy(Bucket="lakeside-phi-records")
 s3.create_bucket(Bucket="lakeside-phi-intake")
 s3.put_bucket_tagging(Bucket="lakeside-phi-intake", Tagging={"TagSet": [{"Key": "PHI", "Value": "Yes"}]})
 "#,

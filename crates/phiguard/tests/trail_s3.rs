@@ -364,6 +364,7 @@ fn s3_inputs_against_the_emulator() {
         args.push(name);
         args.extend(extra);
         let (code, stderr) = phiguard(dir, &args);
+        assert!(dir.join(name).exists(), "exit {code}, no {name}:\n{stderr}");
         (code, stderr, json(&dir.join(name)))
     };
     let keys = public_keys();

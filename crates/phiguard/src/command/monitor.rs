@@ -59,8 +59,17 @@ pub struct RunArgs {
     pub job: Vec<String>,
 
     /// Decide what is due as if it were TIME (RFC 3339) [default: now].
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", conflicts_with = "watch")]
     pub now: Option<Timestamp>,
+
+    /// Keep running: after each round of due jobs, sleep until the next job is due (the
+    /// scheduler as a long-running service, instead of cron calling `monitor run`).
+    #[arg(long, conflicts_with_all = ["once", "job"])]
+    pub watch: bool,
+
+    /// With `--watch`: stop after N rounds (for supervised runs and tests).
+    #[arg(long, value_name = "N", requires = "watch")]
+    pub rounds: Option<u64>,
 }
 
 /// `phiguard monitor test-alert`.
@@ -374,6 +383,9 @@ fn sns_publisher() -> Option<Box<dyn phiguard_monitor::SnsPublisher>> {
 }
 
 fn run_jobs(args: &RunArgs, now: Timestamp, term: &mut Term<'_>) -> Result<Exit, Error> {
+    if args.watch {
+        return watch(args, now, term);
+    }
     let common = &args.common;
     let loaded = load(common, now, term)?;
     if loaded.monitor.jobs.is_empty() {
@@ -400,6 +412,75 @@ fn run_jobs(args: &RunArgs, now: Timestamp, term: &mut Term<'_>) -> Result<Exit,
         }
     }
     let at = args.now.unwrap_or(now);
+    let which = if args.once {
+        Which::All
+    } else if !args.job.is_empty() {
+        Which::Named(args.job.clone())
+    } else {
+        Which::Due
+    };
+    let failed = run_round(common, &loaded, now, at, &which, term)?;
+    Ok(if failed { Exit::Failures } else { Exit::Clean })
+}
+
+/// The longest sleep between two looks at the schedule: a changed clock (suspend, NTP step)
+/// is noticed within this.
+const MAX_SLEEP: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// `monitor run --watch`: rounds of due jobs, sleeping until the next one is due.
+fn watch(args: &RunArgs, now: Timestamp, term: &mut Term<'_>) -> Result<Exit, Error> {
+    let common = &args.common;
+    let loaded = load(common, now, term)?;
+    if loaded.monitor.jobs.is_empty() {
+        return Err(Error::Monitor {
+            message: format!("`{}` has no `[[monitor.jobs]]`", loaded.path.display()),
+            help: "docs/monitoring.md shows how to declare jobs".into(),
+        });
+    }
+    let mut failed = false;
+    let mut round = 0u64;
+    loop {
+        let now = crate::clock()?;
+        failed |= run_round(common, &loaded, now, now, &Which::Due, term)?;
+        round += 1;
+        let mut store = common.store.open_for_write(now)?;
+        let status = phiguard_monitor::status(&loaded.monitor, &mut store, now, 0)?;
+        drop(store);
+        let next = status
+            .jobs
+            .iter()
+            .filter_map(|j| {
+                let at: Timestamp = j.next_run.as_deref()?.parse().ok()?;
+                Some((at, j.name.as_str()))
+            })
+            .min();
+        let wait = match next {
+            Some((at, job)) => {
+                writeln!(term.out, "next: job `{job}` at {at}")?;
+                let secs = at.duration_since(now).as_secs().max(1);
+                std::time::Duration::from_secs(secs.unsigned_abs()).min(MAX_SLEEP)
+            }
+            None => MAX_SLEEP,
+        };
+        term.out.flush()?;
+        if args.rounds.is_some_and(|n| round >= n) {
+            break;
+        }
+        std::thread::sleep(wait);
+    }
+    Ok(if failed { Exit::Failures } else { Exit::Clean })
+}
+
+/// Runs the jobs `which` selects at `at` and prints what happened; true when a job or a
+/// delivery failed.
+fn run_round(
+    common: &Common,
+    loaded: &Loaded,
+    now: Timestamp,
+    at: Timestamp,
+    which: &Which,
+    term: &mut Term<'_>,
+) -> Result<bool, Error> {
     let mut store = common.store.open_for_write(now)?;
     let ctx = common.store.ctx(now);
     let mut runner = CliRunner::new(loaded.path.clone(), &common.store);
@@ -412,14 +493,7 @@ fn run_jobs(args: &RunArgs, now: Timestamp, term: &mut Term<'_>) -> Result<Exit,
         actor: ctx.actor.clone(),
         source: ctx.source.clone(),
     };
-    let which = if args.once {
-        Which::All
-    } else if !args.job.is_empty() {
-        Which::Named(args.job.clone())
-    } else {
-        Which::Due
-    };
-    let reports = monitor.run(&mut store, at, &which)?;
+    let reports = monitor.run(&mut store, at, which)?;
     let failed = reports
         .iter()
         .any(|r| !r.ok || r.deliveries.iter().any(|d| !d.sent));
@@ -456,7 +530,7 @@ fn run_jobs(args: &RunArgs, now: Timestamp, term: &mut Term<'_>) -> Result<Exit,
             }
         }
     }
-    Ok(if failed { Exit::Failures } else { Exit::Clean })
+    Ok(failed)
 }
 
 fn test_alert(args: &TestArgs, now: Timestamp, term: &mut Term<'_>) -> Result<Exit, Error> {

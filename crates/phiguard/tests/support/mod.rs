@@ -96,6 +96,20 @@ impl Moto {
         s.read_exact(&mut buf).is_ok() && buf.starts_with(b"HTTP/1.") && &buf[9..12] == b"200"
     }
 
+    /// The venv's Python with dummy credentials for the emulator and nothing from the
+    /// developer's own AWS configuration.
+    fn python_command(&self) -> Command {
+        let mut cmd = Command::new(self.venv.join("bin/python"));
+        cmd.env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_DEFAULT_REGION", "us-east-1")
+            .env("AWS_CONFIG_FILE", "/dev/null")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_SESSION_TOKEN");
+        cmd
+    }
+
     /// Runs `tests/moto/seed.py` against this server.
     pub fn seed(&self) {
         self.python_file(&repo().join("tests/moto/seed.py"));
@@ -103,7 +117,8 @@ impl Moto {
 
     /// Runs a Python script from the moto venv with the endpoint URL as its argument.
     pub fn python_file(&self, script: &Path) {
-        let out = Command::new(self.venv.join("bin/python"))
+        let out = self
+            .python_command()
             .arg(script)
             .arg(&self.url)
             .output()
@@ -118,7 +133,8 @@ impl Moto {
 
     /// Runs inline Python from the moto venv with the endpoint URL as its argument.
     pub fn python(&self, code: &str) {
-        let out = Command::new(self.venv.join("bin/python"))
+        let out = self
+            .python_command()
             .arg("-c")
             .arg(code)
             .arg(&self.url)

@@ -86,6 +86,10 @@ pub struct TrailValidateArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = ValidateFormat::Text)]
     pub format: ValidateFormat,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// `trail validate` formats.
@@ -200,8 +204,16 @@ pub fn run(args: &TrailValidateArgs, now: Timestamp, term: &mut Term<'_>) -> Res
             writeln!(text)?;
         }
     }
-    term.out.write_all(&text)?;
-    term.out.flush()?;
+    match &args.output {
+        Some(path) => std::fs::write(path, &text).map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        })?,
+        None => {
+            term.out.write_all(&text)?;
+            term.out.flush()?;
+        }
+    }
 
     let unreadable = report.digests.iter().chain(&report.logs).any(|f| {
         f.problems
