@@ -32,8 +32,8 @@ fi
 
 echo "building release binaries..." >&2
 # The offline scan does not need the AWS SDK (feature `aws`): leave it out of the build.
-cargo build --release -q -p phiguard --no-default-features >&2
-cargo build --release -q -p phiguard-synth >&2
+# One invocation for both, so shared dependencies are built once, with one set of features.
+cargo build --release -q -p phiguard --no-default-features -p phiguard-synth >&2
 SYNTH="$TARGET/release/phiguard-synth"
 PHIGUARD="$TARGET/release/phiguard"
 

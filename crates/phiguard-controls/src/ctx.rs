@@ -1,9 +1,10 @@
 //! What a control sees: the inventory through per-kind indexes, settings, the PHI scope, the
 //! clock; and where it writes its evaluations.
 
+use std::any::Any;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use phiguard_model::kinds::*;
 use phiguard_model::{
@@ -25,8 +26,14 @@ pub struct Index<'a> {
     /// Per kind, the resources of each (account, region), in inventory order; built the
     /// first time a control asks for that kind by place.
     by_place: Vec<OnceLock<Places<'a>>>,
+    /// Values the controls of this scan share, by key (see [`Ctx::shared`]): owned by the
+    /// scan and dropped with it.
+    shared: Mutex<HashMap<String, Arc<OnceLock<Shared>>>>,
     inventory: &'a Inventory,
 }
+
+/// A value shared by the controls of one scan.
+type Shared = Arc<dyn Any + Send + Sync>;
 
 /// Resource positions by account, then region.
 type Places<'a> = HashMap<&'a str, HashMap<&'a str, Vec<u32>>>;
@@ -38,12 +45,15 @@ impl<'a> Index<'a> {
         let mut by_kind = vec![Vec::new(); ResourceKind::ALL.len()];
         let mut phi = Vec::with_capacity(inventory.resources.len());
         let mut phi_accounts = HashSet::new();
+        // Resources mostly come account by account: hash an account once per run of them.
+        let mut last_phi_account: Option<&str> = None;
         for (i, r) in inventory.resources.iter().enumerate() {
             by_kind[r.kind().index()].push(u32::try_from(i).unwrap_or(u32::MAX));
             let is_phi =
                 settings.phi_tags.matches(&r.tags) || settings.phi_accounts.contains(&r.account);
-            if is_phi {
+            if is_phi && last_phi_account != Some(r.account.as_str()) {
                 phi_accounts.insert(r.account.as_str());
+                last_phi_account = Some(r.account.as_str());
             }
             phi.push(is_phi);
         }
@@ -62,6 +72,7 @@ impl<'a> Index<'a> {
             by_place: (0..ResourceKind::ALL.len())
                 .map(|_| OnceLock::new())
                 .collect(),
+            shared: Mutex::new(HashMap::new()),
             inventory,
         }
     }
@@ -298,6 +309,30 @@ impl<'a> Ctx<'a> {
         self.index.coverage.get(&(account, region, source)).copied()
     }
 
+    /// A value computed once per scan and shared by every control that asks for `key` (the
+    /// first computes it with `init`, the others wait for it): e.g. the Rego input custom
+    /// controls over the same resource kinds share. It lives as long as the scan's index, so
+    /// a later scan, of the same inventory or another, computes its own. `None` when `key`
+    /// already holds a value of another type.
+    pub fn shared<T: Any + Send + Sync>(
+        &self,
+        key: &str,
+        init: impl FnOnce() -> T,
+    ) -> Option<Arc<T>> {
+        let cell = {
+            // A poisoned lock only means another control panicked mid-insert: the map is
+            // still consistent (an insert either happened or not).
+            let mut map = self
+                .index
+                .shared
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            Arc::clone(map.entry(key.to_string()).or_default())
+        };
+        let value: &Shared = cell.get_or_init(|| Arc::new(init()));
+        Arc::clone(value).downcast::<T>().ok()
+    }
+
     /// The scan's clock.
     pub fn now(&self) -> Timestamp {
         self.settings.now
@@ -507,5 +542,37 @@ mod tests {
         );
         assert!(ctx.account_holds_phi(OTHER_ACCOUNT));
         assert_eq!(ctx.accounts_with_phi_resources().len(), 2);
+    }
+
+    #[test]
+    fn shared_values_live_with_the_scan() {
+        let fixture = Fixture::new();
+        let inventory = &fixture.inventory;
+        let settings = &fixture.settings;
+        let index = Arc::new(Index::new(inventory, settings));
+        let one = Ctx::new(inventory, settings, Arc::clone(&index));
+        let two = Ctx::new(inventory, settings, Arc::clone(&index));
+        let mut calls = 0;
+        let a = one.shared("k", || {
+            calls += 1;
+            vec![1, 2, 3]
+        });
+        let b = two.shared("k", || {
+            calls += 1;
+            vec![9]
+        });
+        assert_eq!(calls, 1);
+        assert_eq!(a.as_deref(), Some(&vec![1, 2, 3]));
+        assert!(a.zip(b).is_some_and(|(a, b)| Arc::ptr_eq(&a, &b)));
+        // Another type under the same key: none, not a wrong value.
+        assert!(one.shared("k", || "text").is_none());
+        assert_eq!(one.shared("other", || 7u8).as_deref(), Some(&7));
+        // Another scan (another index) computes its own.
+        let later = Ctx::new(
+            inventory,
+            settings,
+            Arc::new(Index::new(inventory, settings)),
+        );
+        assert_eq!(later.shared("k", || vec![4]).as_deref(), Some(&vec![4]));
     }
 }

@@ -123,7 +123,12 @@ pub fn evaluate<'a>(
         })
         .collect();
 
-    let mut outcomes: Vec<Outcome<'a>> = per_control.into_iter().flatten().collect();
+    // One allocation of the final size (flattening would grow the vector by doubling, copying
+    // millions of outcomes several times).
+    let mut outcomes: Vec<Outcome<'a>> = Vec::with_capacity(per_control.iter().map(Vec::len).sum());
+    for control_outcomes in per_control {
+        outcomes.extend(control_outcomes);
+    }
     if settings.phi_only {
         outcomes.retain(|o| o.evaluation.subject.phi);
     }

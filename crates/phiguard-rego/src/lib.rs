@@ -354,14 +354,6 @@ struct RegoControl {
     kinds: &'static [ResourceKind],
 }
 
-/// Key of a prepared input: inventory (address of its first resource, resource count) and
-/// the resource kinds it holds.
-type InputKey = (usize, usize, Vec<ResourceKind>);
-
-/// The Rego inputs prepared for the current inventory, one per set of resource kinds, shared
-/// by the custom controls of a scan.
-static INPUT: OnceLock<Mutex<Vec<(InputKey, regorus::Value)>>> = OnceLock::new();
-
 /// The input of a control: the resources of its declared kinds (every resource when it
 /// declares none), so a policy over S3 buckets does not pay for converting a million EC2
 /// instances.
@@ -454,30 +446,18 @@ fn split_tagged(json: &str) -> Option<(&str, &str)> {
     Some((key, rest.strip_suffix('}')?))
 }
 
+/// The input for `kinds`, converted once per scan and shared by the custom controls over the
+/// same kinds (in any order) through [`Ctx::shared`]: it belongs to the scan, so another scan,
+/// of this inventory or another, converts its own.
 fn shared_input(ctx: &Ctx<'_>, kinds: &[ResourceKind]) -> Result<regorus::Value, String> {
-    let first = ctx
-        .all_resources()
-        .next()
-        .map(|(r, _)| r as *const _ as usize);
     let mut sorted = kinds.to_vec();
     sorted.sort();
-    let key: InputKey = (
-        first.unwrap_or_default(),
-        ctx.all_resources().count(),
-        sorted,
-    );
-    let cell = INPUT.get_or_init(|| Mutex::new(Vec::new()));
-    let mut cache = cell
-        .lock()
-        .map_err(|_| "input cache poisoned".to_string())?;
-    // Another inventory: drop the old inputs.
-    cache.retain(|(k, _)| (k.0, k.1) == (key.0, key.1));
-    if let Some((_, value)) = cache.iter().find(|(k, _)| *k == key) {
-        return Ok(value.clone());
-    }
-    let value = input_for(ctx, kinds)?;
-    cache.push((key, value.clone()));
-    Ok(value)
+    sorted.dedup();
+    let key = format!("phiguard-rego/input/{sorted:?}");
+    let input = ctx
+        .shared(&key, || input_for(ctx, &sorted))
+        .ok_or_else(|| format!("the shared input `{key}` has another type"))?;
+    input.as_ref().clone()
 }
 
 impl RegoControl {

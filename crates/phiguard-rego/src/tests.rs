@@ -161,6 +161,37 @@ fn object_lock_example_checks_production_phi_buckets_only() {
     );
 }
 
+/// Each scan converts its own input: an inventory edited in place between two scans (same
+/// address, same number of resources, what a process-wide cache keyed on those would have
+/// mistaken for the same inventory) is evaluated as it now is.
+#[test]
+fn each_scan_reads_the_inventory_as_it_is_then() {
+    let controls = example_controls();
+    let settings = Settings::at(now());
+    let mut inventory = inventory(true);
+    let before = rows(&inventory, &settings, &controls);
+    assert_eq!(
+        status_of(&before, "CUSTOM-002", "arn:aws:s3:::clinic-imaging"),
+        Some(Status::Fail)
+    );
+    let imaging = inventory
+        .resources
+        .iter_mut()
+        .find(|r| r.arn == "arn:aws:s3:::clinic-imaging")
+        .expect("the imaging bucket");
+    imaging.tags.remove("PHI");
+    let after = rows(&inventory, &settings, &controls);
+    assert_eq!(
+        status_of(&after, "CUSTOM-002", "arn:aws:s3:::clinic-imaging"),
+        None,
+        "{after:?}"
+    );
+    assert_eq!(
+        status_of(&after, "CUSTOM-002", "arn:aws:s3:::clinic-records"),
+        Some(Status::Pass)
+    );
+}
+
 #[test]
 fn missing_inputs_make_custom_controls_error_never_pass() {
     let controls = example_controls();

@@ -4,6 +4,7 @@
 //! controls with their status counts, overall and per service model (infrastructure like EC2,
 //! container like RDS, abstracted like S3 and DynamoDB).
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use phiguard_model::SharedArea;
@@ -147,6 +148,7 @@ fn attestations(key: &str) -> &'static [&'static str] {
 
 /// Builds the matrix from a report.
 pub fn build(report: &Report<'_>) -> Matrix {
+    let tallies = tally(report);
     let mut areas = vec![MatrixArea {
         key: "physical".into(),
         title: "Physical and environmental".into(),
@@ -155,46 +157,31 @@ pub fn build(report: &Report<'_>) -> Matrix {
         customer: String::new(),
         ..MatrixArea::default()
     }];
-    for area in SharedArea::ALL {
+    for (area, (counts, per_model)) in SharedArea::ALL.into_iter().zip(tallies) {
         let key = area.as_str();
-        let mut row = MatrixArea {
+        areas.push(MatrixArea {
             key: key.into(),
             title: area.title().into(),
             aws: area.aws_part().into(),
             attestations: attestations(key).iter().map(|s| (*s).to_string()).collect(),
             customer: area.customer_part().into(),
-            ..MatrixArea::default()
-        };
-        let ids: Vec<&str> = report
-            .controls
-            .iter()
-            .filter(|c| c.shared_area == area)
-            .map(|c| c.id.as_str())
-            .collect();
-        row.controls = ids.iter().map(|s| (*s).to_string()).collect();
-        let mut per_model: Vec<ModelCounts> = MODELS
-            .iter()
-            .map(|(k, ..)| ModelCounts {
-                model: (*k).into(),
-                counts: Counts::default(),
-            })
-            .collect();
-        for r in report
-            .results
-            .iter()
-            .filter(|r| ids.contains(&r.control_id.as_ref()))
-        {
-            row.counts.add(r.status);
-            let model = service_model(r.resource_kind.as_deref());
-            if let Some(m) = per_model.iter_mut().find(|m| m.model == model) {
-                m.counts.add(r.status);
-            }
-        }
-        row.by_service_model = per_model
-            .into_iter()
-            .filter(|m| m.counts.total() > 0)
-            .collect();
-        areas.push(row);
+            controls: report
+                .controls
+                .iter()
+                .filter(|c| c.shared_area == area)
+                .map(|c| c.id.clone())
+                .collect(),
+            counts,
+            by_service_model: MODELS
+                .iter()
+                .zip(per_model)
+                .filter(|(_, counts)| counts.total() > 0)
+                .map(|((k, ..), counts)| ModelCounts {
+                    model: (*k).into(),
+                    counts,
+                })
+                .collect(),
+        });
     }
     Matrix {
         areas,
@@ -208,6 +195,58 @@ pub fn build(report: &Report<'_>) -> Matrix {
             })
             .collect(),
     }
+}
+
+/// Per area of [`SharedArea::ALL`], the counts of the results of its controls (those of
+/// `report.controls` in that area), overall and per service model of [`MODELS`]. One pass over
+/// the results; the areas of a control and the model of a kind are looked up only when they
+/// change from one result to the next (results come grouped by control).
+fn tally(report: &Report<'_>) -> Vec<(Counts, [Counts; MODELS.len()])> {
+    let mut areas_of: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, area) in SharedArea::ALL.into_iter().enumerate() {
+        for c in report.controls.iter().filter(|c| c.shared_area == area) {
+            let areas = areas_of.entry(c.id.as_str()).or_default();
+            if !areas.contains(&i) {
+                areas.push(i);
+            }
+        }
+    }
+    let mut out: Vec<(Counts, [Counts; MODELS.len()])> = SharedArea::ALL
+        .iter()
+        .map(|_| (Counts::default(), Default::default()))
+        .collect();
+    let same = |a: &str, b: &str| std::ptr::eq(a, b) || a == b;
+    let mut control: Option<(&str, &[usize])> = None;
+    let mut kind: Option<(Option<&str>, Option<usize>)> = None;
+    for r in &report.results {
+        let id = r.control_id.as_ref();
+        let areas = match control {
+            Some((last, areas)) if same(last, id) => areas,
+            _ => areas_of.get(id).map_or(&[][..], Vec::as_slice),
+        };
+        control = Some((id, areas));
+        if areas.is_empty() {
+            continue;
+        }
+        let k = r.resource_kind.as_deref();
+        let model = match kind {
+            Some((last, model)) if last.zip(k).map_or(last == k, |(a, b)| same(a, b)) => model,
+            _ => {
+                let name = service_model(k);
+                MODELS.iter().position(|(m, ..)| *m == name)
+            }
+        };
+        kind = Some((k, model));
+        for &a in areas {
+            if let Some((counts, per_model)) = out.get_mut(a) {
+                counts.add(r.status);
+                if let Some(m) = model.and_then(|m| per_model.get_mut(m)) {
+                    m.add(r.status);
+                }
+            }
+        }
+    }
+    out
 }
 
 fn counts_text(c: &Counts) -> String {

@@ -17,6 +17,7 @@ use std::fmt::Write as _;
 use std::io::{self, BufWriter, Write};
 
 use phiguard_model::{Severity, Status};
+use rayon::prelude::*;
 
 use crate::RenderOptions;
 use crate::view::{self, Group};
@@ -28,17 +29,47 @@ pub fn render(
     out: &mut dyn io::Write,
     options: &RenderOptions,
 ) -> io::Result<()> {
-    let mut w = BufWriter::new(out);
+    let mut w = BufWriter::with_capacity(1 << 20, out);
     let paint = Paint {
         color: options.color,
     };
     let groups = view::grouped(report, |r| options.verbose || view::is_finding(r.status));
-    let mut block = String::new();
-    for group in &groups {
-        for &i in &group.results {
-            block.clear();
-            finding(&mut block, group, &report.results[i], paint);
-            w.write_all(block.as_bytes())?;
+    // Per control, once: the help line of its findings.
+    let helps: Vec<String> = groups
+        .iter()
+        .map(|g| {
+            g.control
+                .map(|c| view::first_paragraph(&c.remediation))
+                .unwrap_or_default()
+        })
+        .collect();
+    // The blocks in display order, written in parallel a chunk at a time into reused
+    // buffers, a batch of chunks at a time (bounded memory), and written out in order.
+    let items: Vec<(usize, usize)> = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(g, group)| group.results.iter().map(move |&i| (g, i)))
+        .collect();
+    let mut bufs: Vec<String> = Vec::new();
+    for batch in items.chunks(CHUNK * CHUNKS_PER_BATCH) {
+        let chunks: Vec<&[(usize, usize)]> = batch.chunks(CHUNK).collect();
+        if bufs.len() < chunks.len() {
+            bufs.resize_with(chunks.len(), String::new);
+        }
+        bufs.par_iter_mut()
+            .zip(chunks.par_iter())
+            .for_each(|(buf, chunk)| {
+                buf.clear();
+                for &(g, i) in *chunk {
+                    if let (Some(group), Some(help), Some(r)) =
+                        (groups.get(g), helps.get(g), report.results.get(i))
+                    {
+                        finding(buf, group, help, r, paint);
+                    }
+                }
+            });
+        for buf in bufs.iter().take(chunks.len()) {
+            w.write_all(buf.as_bytes())?;
         }
     }
     let mut tail = String::new();
@@ -96,6 +127,14 @@ impl Paint {
 /// Escapes control characters (ESC, CR, ...) so text from the inventory cannot move the
 /// cursor, recolour the terminal or forge lines.
 fn clean(text: &str) -> String {
+    // Control characters are U+0000 to U+001F and U+007F to U+009F (UTF-8 0xC2 0x80 to
+    // 0xC2 0x9F): a text without those bytes (nearly all) is copied whole.
+    if !text
+        .bytes()
+        .fold(false, |any, b| any | (b < 0x20) | (b == 0x7f) | (b == 0xc2))
+    {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if c.is_control() {
@@ -107,7 +146,12 @@ fn clean(text: &str) -> String {
     out
 }
 
-fn finding(out: &mut String, group: &Group<'_>, r: &ResultV1<'_>, paint: Paint) {
+/// Findings per rendering task, and tasks per batch.
+const CHUNK: usize = 2048;
+const CHUNKS_PER_BATCH: usize = 32;
+
+/// One finding's block; `help` is the first paragraph of the control's remediation.
+fn finding(out: &mut String, group: &Group<'_>, help: &str, r: &ResultV1<'_>, paint: Paint) {
     let status = r.status.as_str();
     let phi = if r.phi { ", PHI" } else { "" };
     let head = format!("{status}[{}]", clean(group.id));
@@ -147,12 +191,8 @@ fn finding(out: &mut String, group: &Group<'_>, r: &ResultV1<'_>, paint: Paint) 
             let _ = writeln!(out, "   {eq} help: {}", view::ERROR_HELP);
         }
         Status::Fail | Status::Manual | Status::Waived => {
-            let help = group
-                .control
-                .map(|c| view::first_paragraph(&c.remediation))
-                .unwrap_or_default();
             if !help.is_empty() {
-                let _ = writeln!(out, "   {eq} help: {}", clean(&help));
+                let _ = writeln!(out, "   {eq} help: {}", clean(help));
             }
         }
         Status::Pass | Status::NotApplicable => {}
@@ -523,5 +563,43 @@ fn section_table(
             cell(Status::Manual, *manual, 7),
             cell(Status::Waived, *waived, 7),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean;
+
+    /// The fast path (texts without control characters copied whole) agrees with escaping
+    /// every control character, C1 ones (U+0080 to U+009F) and DEL included, and leaves other
+    /// characters encoded with the same lead byte (U+00A0 to U+00BF) alone.
+    #[test]
+    fn clean_escapes_every_control_character_only() {
+        let reference = |text: &str| -> String {
+            text.chars()
+                .flat_map(|c| {
+                    let escaped: Vec<char> = if c.is_control() {
+                        c.escape_default().collect()
+                    } else {
+                        vec![c]
+                    };
+                    escaped
+                })
+                .collect()
+        };
+        for text in [
+            "",
+            "arn:aws:s3:::plain-bucket",
+            "© 2026 clinic · naïve",
+            "evil\u{1b}[2J\rbucket",
+            "del\u{7f}",
+            "csi\u{9b}31m",
+            "nel\u{85}line",
+            "nbsp\u{a0}ok",
+        ] {
+            assert_eq!(clean(text), reference(text), "{text:?}");
+        }
+        assert_eq!(clean("csi\u{9b}31m"), "csi\\u{9b}31m");
+        assert_eq!(clean("nbsp\u{a0}ok"), "nbsp\u{a0}ok");
     }
 }

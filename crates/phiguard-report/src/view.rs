@@ -59,19 +59,25 @@ pub(crate) fn grouped<'r>(
         .collect();
     let mut index: HashMap<&str, usize> =
         groups.iter().enumerate().map(|(i, g)| (g.id, i)).collect();
+    // Results come grouped by control: look the group up only when the control changes.
+    let mut last: Option<(&'r str, usize)> = None;
     for (i, result) in report.results.iter().enumerate() {
         if !keep(result) {
             continue;
         }
         let id: &'r str = result.control_id.as_ref();
-        let at = *index.entry(id).or_insert_with(|| {
-            groups.push(Group {
-                control: None,
-                id,
-                results: Vec::new(),
-            });
-            groups.len() - 1
-        });
+        let at = match last {
+            Some((last_id, at)) if last_id == id => at,
+            _ => *index.entry(id).or_insert_with(|| {
+                groups.push(Group {
+                    control: None,
+                    id,
+                    results: Vec::new(),
+                });
+                groups.len() - 1
+            }),
+        };
+        last = Some((id, at));
         if let Some(group) = groups.get_mut(at) {
             group.results.push(i);
         }

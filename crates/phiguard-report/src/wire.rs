@@ -10,6 +10,7 @@ use phiguard_model::hipaa::SECTIONS;
 use phiguard_model::{
     Citation, Inventory, SeedArea, Severity, SharedArea, Status, Timestamp, Value,
 };
+use rayon::prelude::*;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -442,11 +443,50 @@ fn distinct_subjects(outcomes: &[phiguard_controls::Outcome<'_>]) -> usize {
             (id.as_ptr() as usize, id.len(), id)
         })
         .collect();
-    ids.sort_unstable_by_key(|(address, len, _)| (*address, *len));
+    ids.par_sort_unstable_by_key(|(address, len, _)| (*address, *len));
     ids.dedup_by_key(|(address, len, _)| (*address, *len));
     let mut texts = std::collections::HashSet::with_capacity(ids.len());
     texts.extend(ids.into_iter().map(|(_, _, id)| id));
     texts.len()
+}
+
+/// One outcome as a wire result, borrowing every text from the scan.
+fn wire_result<'a>(outcome: &'a phiguard_controls::Outcome<'a>) -> ResultV1<'a> {
+    let e = &outcome.evaluation;
+    let meta = &outcome.control.meta;
+    ResultV1 {
+        control_id: Cow::Borrowed(meta.id),
+        control_slug: Cow::Borrowed(meta.slug),
+        status: e.status,
+        severity: outcome.severity,
+        resource: Cow::Borrowed(e.subject.id.as_ref()),
+        resource_kind: e.subject.kind.map(|k| Cow::Borrowed(k.as_str())),
+        account: Cow::Borrowed(e.subject.account.as_ref()),
+        region: Cow::Borrowed(e.subject.region.as_ref()),
+        phi: e.subject.phi,
+        evidence: e
+            .evidence
+            .iter()
+            .map(|(k, v)| (Cow::Borrowed(*k), reborrow(v)))
+            .collect(),
+        reason: Cow::Borrowed(e.reason.as_ref()),
+        waiver: outcome.waiver.map(|w| WaiverV1 {
+            reason: w.reason.clone(),
+            approved_by: w.approved_by.clone(),
+            expires: w.expires.to_string(),
+        }),
+    }
+}
+
+/// A value equal to `v` that borrows its text instead of copying it.
+fn reborrow<'a>(v: &'a Value<'a>) -> Value<'a> {
+    match v {
+        Value::Null => Value::Null,
+        Value::Bool(b) => Value::Bool(*b),
+        Value::Int(i) => Value::Int(*i),
+        Value::Str(s) => Value::Str(Cow::Borrowed(s.as_ref())),
+        Value::List(items) => Value::List(items.iter().map(reborrow).collect()),
+    }
 }
 
 /// Builds the wire model from a scan.
@@ -477,10 +517,8 @@ pub fn build<'a>(
             (c.id(), keys)
         })
         .collect();
-    let mut results = Vec::with_capacity(result.outcomes.len());
     for outcome in &result.outcomes {
         let e = &outcome.evaluation;
-        let meta = &outcome.control.meta;
         summary.results.add(e.status);
         if e.status == Status::Fail {
             *summary
@@ -501,29 +539,10 @@ pub fn build<'a>(
                 per_control.push((outcome.control, counts));
             }
         }
-        results.push(ResultV1 {
-            control_id: Cow::Borrowed(meta.id),
-            control_slug: Cow::Borrowed(meta.slug),
-            status: e.status,
-            severity: outcome.severity,
-            resource: Cow::Borrowed(e.subject.id.as_ref()),
-            resource_kind: e.subject.kind.map(|k| Cow::Borrowed(k.as_str())),
-            account: Cow::Borrowed(e.subject.account.as_ref()),
-            region: Cow::Borrowed(e.subject.region.as_ref()),
-            phi: e.subject.phi,
-            evidence: e
-                .evidence
-                .iter()
-                .map(|(k, v)| (Cow::Borrowed(*k), v.clone()))
-                .collect(),
-            reason: Cow::Borrowed(e.reason.as_ref()),
-            waiver: outcome.waiver.map(|w| WaiverV1 {
-                reason: w.reason.clone(),
-                approved_by: w.approved_by.clone(),
-                expires: w.expires.to_string(),
-            }),
-        });
     }
+    // The results themselves, on every core (rayon keeps the order); they borrow from the
+    // scan, evidence included.
+    let results: Vec<ResultV1<'a>> = result.outcomes.par_iter().map(wire_result).collect();
     for (control, counts) in &per_control {
         let meta = &control.meta;
         if let Some(standards) = standards.get(meta.id) {

@@ -7,11 +7,12 @@
 //!
 //! With `--per-control` it lists the controls that take the most CPU time; with `--digest`
 //! it prints the number of results per status and per control and a hash of every result
-//! (control, subject, status, reason, evidence, severity), to check that an optimisation
-//! leaves the results unchanged.
+//! (control, subject, status, reason, evidence, severity) and of the JSON report, to check
+//! that an optimisation leaves the results unchanged.
 //!
 //! Stages: read the file, `Inventory::from_json`, `phiguard_controls::evaluate` (whole
-//! catalogue), `phiguard_report::build`, the JSON renderer (to a buffered sink), then the drops.
+//! catalogue), `phiguard_report::build`, the JSON and text renderers (to a buffered sink),
+//! then the drops.
 
 use std::io::{self, BufWriter, Write};
 use std::time::Instant;
@@ -19,9 +20,31 @@ use std::time::Instant;
 use phiguard_controls::{CATALOGUE, Settings};
 use phiguard_model::Inventory;
 
-/// User + system CPU time of this process so far, all threads (Linux `/proc/self/stat`, in
-/// clock ticks of 1/100 s); 0 elsewhere. Less disturbed than wall time on a busy machine.
+/// CPU time of this process so far, all threads: the sum of the run times of its threads in
+/// nanoseconds (Linux `/proc/self/task/*/schedstat`), else user + system time from
+/// `/proc/self/stat` in ticks of 1/100 s; 0 elsewhere. Less disturbed than wall time on a busy
+/// machine.
 fn cpu_seconds() -> f64 {
+    if let Ok(tasks) = std::fs::read_dir("/proc/self/task") {
+        let mut ns = 0u64;
+        let mut any = false;
+        for task in tasks.flatten() {
+            let Ok(stat) = std::fs::read_to_string(task.path().join("schedstat")) else {
+                continue;
+            };
+            if let Some(run) = stat
+                .split_whitespace()
+                .next()
+                .and_then(|f| f.parse::<u64>().ok())
+            {
+                ns += run;
+                any = true;
+            }
+        }
+        if any {
+            return ns as f64 / 1e9;
+        }
+    }
     let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
         return 0.0;
     };
@@ -87,6 +110,14 @@ fn main() -> io::Result<()> {
     phiguard_report::json::render(&report, &mut sink)?;
     sink.flush()?;
     lap(&mut out, "render json")?;
+    let mut sink = BufWriter::with_capacity(1 << 20, io::sink());
+    phiguard_report::text::render(
+        &report,
+        &mut sink,
+        &phiguard_report::RenderOptions::default(),
+    )?;
+    sink.flush()?;
+    lap(&mut out, "render text")?;
     let results = report.results.len();
     drop(report);
     drop(result);
@@ -122,19 +153,36 @@ fn time_controls(
         .collect();
     rows.sort_by(|a, b| b.0.total_cmp(&a.0));
     let total: f64 = rows.iter().map(|r| r.0).sum();
-    writeln!(out, "index build (every evaluate call): {base:.3} CPU s")?;
-    writeln!(out, "sum over {} controls: {total:.3} CPU s", rows.len())?;
+    writeln!(out, "index build (every evaluate call): {base:.4} CPU s")?;
+    writeln!(out, "sum over {} controls: {total:.4} CPU s", rows.len())?;
     let top = std::env::var("TOP")
         .ok()
         .and_then(|t| t.parse().ok())
         .unwrap_or(15);
     for (t, n, id) in rows.iter().take(top) {
-        writeln!(out, "{id:>18}  {t:8.3} s  {n:>9} results")?;
+        writeln!(out, "{id:>18}  {t:8.4} s  {n:>9} results")?;
     }
     Ok(())
 }
 
-/// Counts per status, per control, and a hash of every outcome in order.
+/// Hashes what is written to it, and counts the bytes.
+struct HashWriter(std::hash::DefaultHasher, usize);
+
+impl Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        use std::hash::Hasher;
+        self.0.write(buf);
+        self.1 += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Counts per status, per control, a hash of every outcome in order, and a hash of the JSON
+/// report.
 fn digest(out: &mut dyn Write, inventory: &Inventory, settings: &Settings) -> io::Result<()> {
     use std::collections::BTreeMap;
     use std::hash::{DefaultHasher, Hash, Hasher};
@@ -160,6 +208,16 @@ fn digest(out: &mut dyn Write, inventory: &Inventory, settings: &Settings) -> io
         "{} results, hash {:016x}",
         result.outcomes.len(),
         hasher.finish()
+    )?;
+    // The whole report as JSON (the wire model holds every field any format shows).
+    let report = phiguard_report::build(&result, inventory, settings, "bench");
+    let mut json = HashWriter(DefaultHasher::new(), 0);
+    phiguard_report::json::render(&report, &mut json)?;
+    writeln!(
+        out,
+        "JSON report: {} bytes, hash {:016x}",
+        json.1,
+        json.0.finish()
     )?;
     for (status, n) in &by_status {
         writeln!(out, "{status:>16} {n:>9}")?;

@@ -1,6 +1,6 @@
 //! The monitoring acceptance scenario against the AWS emulator (moto server, started here):
-//! seed the healthcare account, let `phiguard monitor run` scan it and store the scan, make
-//! a PHI bucket public and add a new PHI bucket with boto3, run the monitor again: the drift
+//! seed the healthcare account, let `phiguard monitor run` scan it and store the scan, drop
+//! a PHI bucket's TLS-only policy and add a new PHI bucket with boto3, run the monitor again: the drift
 //! alert reaches a webhook receiver on 127.0.0.1, a local SMTP server (aiosmtpd) and an SNS
 //! topic of the emulator (whose HTTP subscription delivers to the same receiver), each naming
 //! the drift.
@@ -12,32 +12,15 @@ mod receivers;
 mod support;
 
 use std::path::Path;
-use std::process::Command;
 
 use receivers::{HttpReceiver, SmtpServer};
 use support::Moto;
 
 fn phiguard(dir: &Path, args: &[&str], now: &str, hook: &str) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_phiguard"))
-        .args(args)
-        .current_dir(dir)
+    let out = support::phiguard_command(dir, args)
         .env("PHIGUARD_NOW", now)
-        .env("NO_COLOR", "1")
         .env("PHIGUARD_ACTOR", "monitor-test")
         .env("TEST_HOOK_URL", hook)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_CONFIG_FILE", dir.join("no-aws-config"))
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            dir.join("no-aws-credentials"),
-        )
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("PHIGUARD_DB")
-        .env_remove("PHIGUARD_DATABASE_URL")
         .output()
         .unwrap();
     (

@@ -231,7 +231,13 @@ pub fn run(args: &ScanArgs, now: Timestamp, term: &mut Term<'_>) -> Result<Exit,
     let fail_on = args.fail_on.unwrap_or(config.fail_on);
     let failures = fail_on.threshold().is_some_and(|t| report.fails_at(t));
     let strict = args.strict || config.strict;
-    Ok(Exit::of_scan(failures, strict, result.incomplete()))
+    let exit = Exit::of_scan(failures, strict, result.incomplete());
+    // The process ends with the command: freeing millions of results and resources one by
+    // one would only delay it (about 1.8 CPU s at 1M resources); the exit frees them at once.
+    std::mem::forget(report);
+    std::mem::forget(result);
+    std::mem::forget(inventory);
+    Ok(exit)
 }
 
 fn format_name(format: Format) -> &'static str {

@@ -158,8 +158,18 @@ impl Drop for Moto {
 /// Runs the phiguard binary in `dir` with dummy AWS credentials and no AWS config files;
 /// returns the exit code and stderr.
 pub fn phiguard(dir: &Path, args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_phiguard"))
-        .args(args)
+    let out = phiguard_command(dir, args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The phiguard binary in `dir` at [`NOW`], with dummy AWS credentials, no AWS config files
+/// and no records store from the environment.
+pub fn phiguard_command(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_phiguard"));
+    cmd.args(args)
         .current_dir(dir)
         .env("PHIGUARD_NOW", NOW)
         .env("NO_COLOR", "1")
@@ -174,12 +184,9 @@ pub fn phiguard(dir: &Path, args: &[&str]) -> (i32, String) {
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_SESSION_TOKEN")
         .env("AWS_EC2_METADATA_DISABLED", "true")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+        .env_remove("PHIGUARD_DB")
+        .env_remove("PHIGUARD_DATABASE_URL");
+    cmd
 }
 
 /// One result of a JSON report.
