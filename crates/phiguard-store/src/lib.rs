@@ -26,6 +26,7 @@ pub mod migrate;
 pub mod questionnaire;
 pub mod record;
 pub mod reminders;
+pub mod results;
 pub mod risk;
 pub mod scan;
 pub mod snapshot;

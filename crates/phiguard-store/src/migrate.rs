@@ -54,6 +54,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_web_access.sql"),
         postgres: include_str!("../migrations/postgres/0004_web_access.sql"),
     },
+    Migration {
+        version: 5,
+        name: "scan_results",
+        sqlite: include_str!("../migrations/sqlite/0005_scan_results.sql"),
+        postgres: include_str!("../migrations/postgres/0005_scan_results.sql"),
+    },
 ];
 
 /// The schema version this build writes.

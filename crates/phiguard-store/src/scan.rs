@@ -143,7 +143,7 @@ impl Record for Scan {
 
 /// Stores a scan: the JSON report as evidence (type `scan_report`, linked to every control
 /// that ran), then the scan record with its results and the report's SHA-256 (audited as
-/// `scan_run`).
+/// `scan_run`), then the report's results as rows with a summary ([`crate::results`]).
 pub fn store(
     tx: &mut Tx<'_>,
     mut scan: Scan,
@@ -173,7 +173,9 @@ pub fn store(
         links,
     )?;
     scan.evidence_id = Some(evidence.id);
-    tx.insert_with(scan, "scan_run")
+    let stored = tx.insert_with(scan, "scan_run")?;
+    crate::results::index(tx, &stored.id, &stored.record.scan_time, report_json)?;
+    Ok(stored)
 }
 
 /// A failure that changed between two scans.

@@ -310,7 +310,181 @@ fn scans_are_stored_with_their_report_and_diffed(t: &mut TestStore) {
     assert!(err.to_string().contains("report_sha256"), "{err}");
 }
 
+/// A report as the JSON v1 wire model writes it, with its results.
+const REPORT_WITH_RESULTS: &str = r#"{
+  "report_version": 1,
+  "scan_time": "2026-03-01T10:00:00Z",
+  "by_hipaa_section": [{"key": "164.312(b)", "title": "Audit controls", "counts": {"pass": 1}}],
+  "results": [
+    {"control_id": "S3-004", "control_slug": "s", "status": "fail", "severity": "critical",
+     "resource": "arn:aws:s3:::a", "resource_kind": "s3_bucket", "account": "111122223333",
+     "region": "us-east-1", "phi": true, "evidence": {}, "reason": "no versioning"},
+    {"control_id": "IAM-001", "control_slug": "r", "status": "pass", "severity": "high",
+     "resource": "AWS::::Account:111122223333", "account": "111122223333",
+     "region": "global", "phi": false, "evidence": {}, "reason": "root MFA on"},
+    {"control_id": "S3-004", "control_slug": "s", "status": "fail", "severity": "medium",
+     "resource": "arn:aws:s3:::b", "resource_kind": "s3_bucket", "account": "444455556666",
+     "region": "eu-west-1", "phi": false, "evidence": {}, "reason": "no \"versioning\""}
+  ],
+  "diagnostics": []
+}"#;
+
+fn scan_results_are_stored_as_rows(t: &mut TestStore) {
+    use phiguard_store::results::{self, Column, Filter};
+    let stored = t
+        .store
+        .write(&ctx(), |tx| {
+            scan::store(
+                tx,
+                scan_of(vec![result("S3-004", "arn:aws:s3:::a", "fail")]),
+                REPORT_WITH_RESULTS.as_bytes(),
+                &["S3-004".to_string()],
+            )
+        })
+        .unwrap();
+    // A report without a results array stores no rows: readers fall back to the report.
+    let bare = t
+        .store
+        .write(&ctx(), |tx| {
+            scan::store(tx, scan_of(Vec::new()), b"{\"report_version\":1}", &[])
+        })
+        .unwrap();
+    let db = t.store.db();
+    let summary = results::summary(db, &stored.id).unwrap().unwrap();
+    assert_eq!(summary.results, 3);
+    assert_eq!((summary.counts.pass, summary.counts.fail), (1, 2));
+    assert_eq!(summary.scan_time, "2026-03-01T10:00:00Z");
+    let head: serde_json::Value = serde_json::from_str(&summary.head).unwrap();
+    assert!(head.get("results").is_none(), "{head}");
+    assert_eq!(head["by_hipaa_section"][0]["key"], "164.312(b)");
+    assert!(results::summary(db, &bare.id).unwrap().is_none());
+    assert_eq!(results::unindexed(db).unwrap(), vec![bare.id.clone()]);
+    assert_eq!(results::summaries(db).unwrap().len(), 1);
+
+    let failing = Filter {
+        status: "fail".into(),
+        ..Filter::default()
+    };
+    assert_eq!(
+        results::count_matching(db, &stored.id, &failing).unwrap(),
+        2
+    );
+    let rows = results::page(db, &stored.id, &failing, 0, 10).unwrap();
+    let got: Vec<(i64, &str, &str, bool)> = rows
+        .iter()
+        .map(|r| (r.n, r.resource.as_str(), r.region.as_str(), r.phi))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (0, "arn:aws:s3:::a", "us-east-1", true),
+            (2, "arn:aws:s3:::b", "eu-west-1", false)
+        ]
+    );
+    assert_eq!(rows[1].message, "no \"versioning\"");
+    assert_eq!(rows[0].kind, "s3_bucket");
+    // Paging.
+    let second = results::page(db, &stored.id, &failing, 1, 1).unwrap();
+    assert_eq!(second.iter().map(|r| r.n).collect::<Vec<_>>(), [2]);
+    // Each filter narrows.
+    for (filter, expected) in [
+        (
+            Filter {
+                phi: Some(true),
+                ..failing.clone()
+            },
+            vec![0],
+        ),
+        (
+            Filter {
+                phi: Some(false),
+                ..Filter::default()
+            },
+            vec![1, 2],
+        ),
+        (
+            Filter {
+                account: "444455556666".into(),
+                ..Filter::default()
+            },
+            vec![2],
+        ),
+        (
+            Filter {
+                region: "global".into(),
+                ..Filter::default()
+            },
+            vec![1],
+        ),
+        (
+            Filter {
+                control: "IAM-001".into(),
+                ..Filter::default()
+            },
+            vec![1],
+        ),
+        (
+            Filter {
+                severity: "critical".into(),
+                ..Filter::default()
+            },
+            vec![0],
+        ),
+        (
+            Filter {
+                severity: "critical".into(),
+                status: "pass".into(),
+                ..Filter::default()
+            },
+            vec![],
+        ),
+    ] {
+        let rows = results::page(db, &stored.id, &filter, 0, 50).unwrap();
+        let ns: Vec<i64> = rows.iter().map(|r| r.n).collect();
+        assert_eq!(ns, expected, "{filter:?}");
+        assert_eq!(
+            results::count_matching(db, &stored.id, &filter).unwrap(),
+            expected.len() as u64
+        );
+    }
+    assert_eq!(
+        results::distinct(db, &stored.id, Column::Region).unwrap(),
+        ["eu-west-1", "global", "us-east-1"]
+    );
+    assert_eq!(
+        results::distinct(db, &stored.id, Column::Control).unwrap(),
+        ["IAM-001", "S3-004"]
+    );
+    let groups = results::group_counts(db, &stored.id).unwrap();
+    let got: Vec<(&str, &str, &str, bool, u64)> = groups
+        .iter()
+        .map(|g| {
+            (
+                g.control.as_str(),
+                g.status.as_str(),
+                g.severity.as_str(),
+                g.phi,
+                g.count,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("IAM-001", "pass", "high", false, 1),
+            ("S3-004", "fail", "critical", true, 1),
+            ("S3-004", "fail", "medium", false, 1),
+        ]
+    );
+    // Another scan's rows are separate.
+    assert_eq!(
+        results::count_matching(db, &bare.id, &Filter::default()).unwrap(),
+        0
+    );
+}
+
 both_backends!(
     the_snapshot_applies_the_store_rules,
     scans_are_stored_with_their_report_and_diffed,
+    scan_results_are_stored_as_rows,
 );

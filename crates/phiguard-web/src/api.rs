@@ -44,6 +44,11 @@ pub const ROUTES: &[(&str, &str, &str)] = &[
     ),
     ("get", "/api/v1/records/{kind}", "Every record of a kind"),
     (
+        "get",
+        "/api/v1/records/agreement",
+        "Every agreement of the BAA register",
+    ),
+    (
         "post",
         "/api/v1/records/agreement",
         "Add an agreement to the BAA register",
@@ -210,16 +215,70 @@ async fn results(
     Path(id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
+    // Non-negative integers (a huge one saturates); anything else is refused.
+    let int = |k: &str| -> Result<Option<usize>, ApiError> {
+        match q.get(k) {
+            None => Ok(None),
+            Some(v) if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) => {
+                Ok(Some(v.parse::<usize>().unwrap_or(usize::MAX)))
+            }
+            Some(v) => Err(ApiError(
+                StatusCode::BAD_REQUEST,
+                format!("invalid `{k}`: `{v}` is not a non-negative integer"),
+            )),
+        }
+    };
+    let limit = int("limit")?.unwrap_or(100).clamp(1, 1000);
+    let offset = int("offset")?.unwrap_or(0);
+    // Scans stored with result rows: filtered and paged in SQL (the filters compare
+    // case-insensitively: statuses and severities are lower case, control ids upper case).
+    let g = |k: &str| q.get(k).cloned().unwrap_or_default();
+    let filter = phiguard_store::results::Filter {
+        status: g("status").to_ascii_lowercase(),
+        control: g("control").to_ascii_uppercase(),
+        account: g("account"),
+        severity: g("severity").to_ascii_lowercase(),
+        ..Default::default()
+    };
+    let scan_id = id.clone();
+    let rows = state
+        .db(move |s| {
+            use phiguard_store::results;
+            let db = s.db();
+            if results::summary(db, &scan_id)?.is_none() {
+                return Ok(None);
+            }
+            let total = results::count_matching(db, &scan_id, &filter)?;
+            let rows = results::page(db, &scan_id, &filter, offset as u64, limit as u64)?;
+            Ok(Some((total, rows)))
+        })
+        .await?;
+    if let Some((total, rows)) = rows {
+        let results: Vec<Value> = rows
+            .into_iter()
+            .map(|r| {
+                let mut v = json!({
+                    "control": r.control,
+                    "resource": r.resource,
+                    "account": r.account,
+                    "status": r.status,
+                    "severity": r.severity,
+                });
+                if !r.message.is_empty() {
+                    v["reason"] = Value::String(r.message);
+                }
+                v
+            })
+            .collect();
+        return Ok(Json(json!({
+            "scan": id,
+            "total": total,
+            "offset": offset,
+            "limit": limit,
+            "results": results,
+        })));
+    }
     let s: Stored<Scan> = state.db(move |s| s.get(&id)).await?;
-    let limit = q
-        .get("limit")
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(100)
-        .clamp(1, 1000);
-    let offset = q
-        .get("offset")
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(0);
     let want = |k: &str, v: &str| {
         q.get(k)
             .is_none_or(|w| w.is_empty() || w.eq_ignore_ascii_case(v))
@@ -333,6 +392,24 @@ async fn add_agreement(
         ));
     }
     let Json(body) = body.map_err(|e| ApiError(StatusCode::BAD_REQUEST, e.body_text()))?;
+    // What the schema says beyond types: a counterparty with a visible character (C0
+    // separators count as blanks, as in the schema's `\S`), not created terminated.
+    if body
+        .counterparty
+        .chars()
+        .all(|c| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
+    {
+        return Err(ApiError(
+            StatusCode::BAD_REQUEST,
+            "invalid `counterparty`: must not be blank".into(),
+        ));
+    }
+    if body.status == AgreementStatus::Terminated.as_str() {
+        return Err(ApiError(
+            StatusCode::BAD_REQUEST,
+            "invalid `status`: an agreement is not created terminated (terminate it later, with its end date)".into(),
+        ));
+    }
     let mut a = Agreement::new(
         &body.counterparty,
         AgreementType::parse("agreement_type", &body.agreement_type).map_err(WebError::Store)?,
@@ -346,7 +423,12 @@ async fn add_agreement(
     };
     a.effective_date = date("effective_date", &body.effective_date)?;
     a.expiry_date = date("expiry_date", &body.expiry_date)?;
-    a.covered_accounts = body.covered_accounts;
+    // The schema's `$` (ECMA / Python) also matches before a final newline: drop it.
+    a.covered_accounts = body
+        .covered_accounts
+        .into_iter()
+        .map(|c| c.strip_suffix('\n').map(str::to_string).unwrap_or(c))
+        .collect();
     let stored = state.db(move |s| s.write(&ctx, |tx| tx.insert(a))).await?;
     let value = serde_json::to_value(&stored)
         .map_err(|e| ApiError(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
@@ -362,7 +444,13 @@ pub fn openapi() -> Value {
             if path.contains(&format!("{{{name}}}")) {
                 let mut p = json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}});
                 if name == "kind" {
-                    p["schema"]["enum"] = json!(KINDS);
+                    // `agreement` has its own path (which also takes POST).
+                    p["schema"]["enum"] = json!(
+                        KINDS
+                            .iter()
+                            .filter(|k| **k != "agreement")
+                            .collect::<Vec<_>>()
+                    );
                 }
                 params.push(p);
             }
@@ -385,6 +473,9 @@ pub fn openapi() -> Value {
                 "404": {"description": "Not found", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
             }
         });
+        if path.ends_with("/results") {
+            op["responses"]["400"] = json!({"description": "Invalid limit or offset", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+        }
         if *method == "post" {
             op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewAgreement"}}}});
             op["responses"]["201"] =
@@ -408,12 +499,12 @@ pub fn openapi() -> Value {
                     "additionalProperties": false,
                     "required": ["counterparty", "agreement_type", "status"],
                     "properties": {
-                        "counterparty": {"type": "string", "minLength": 1},
+                        "counterparty": {"type": "string", "pattern": "\\S"},
                         "agreement_type": {"type": "string", "enum": AgreementType::ALL.iter().map(|t| t.as_str()).collect::<Vec<_>>()},
-                        "status": {"type": "string", "enum": AgreementStatus::ALL.iter().map(|t| t.as_str()).collect::<Vec<_>>()},
-                        "effective_date": {"type": "string", "format": "date"},
-                        "expiry_date": {"type": "string", "format": "date"},
-                        "covered_accounts": {"type": "array", "items": {"type": "string"}}
+                        "status": {"type": "string", "enum": AgreementStatus::ALL.iter().filter(|t| **t != AgreementStatus::Terminated).map(|t| t.as_str()).collect::<Vec<_>>(), "description": "an agreement is terminated later, as a change with its end date, not created terminated"},
+                        "effective_date": {"type": "string", "format": "date", "nullable": true},
+                        "expiry_date": {"type": "string", "format": "date", "nullable": true, "description": "not before effective_date"},
+                        "covered_accounts": {"type": "array", "items": {"type": "string", "pattern": "^(?:[0-9]{12}|arn:aws:organizations::[\\s\\S]*)$", "description": "12-digit AWS account id or organisation ARN"}}
                     }
                 }
             }

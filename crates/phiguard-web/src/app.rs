@@ -64,6 +64,11 @@ impl Config {
     }
 }
 
+/// How stale a session's `last_seen` may get before a request records activity: the idle
+/// timeout is measured in minutes, so a few seconds of slack changes nothing for users and
+/// spares a synced write per page view.
+pub const TOUCH_EVERY: jiff::SignedDuration = jiff::SignedDuration::from_secs(5);
+
 /// The shared state.
 #[derive(Clone)]
 pub struct AppState(pub(crate) Arc<Inner>);
@@ -73,6 +78,7 @@ pub(crate) struct Inner {
     pub(crate) config: Config,
     limiter: Mutex<HashMap<String, Vec<Timestamp>>>,
     report_cache: Mutex<Option<(String, Arc<Report<'static>>)>>,
+    indexed_cache: Mutex<Option<Arc<crate::data::Indexed>>>,
 }
 
 impl AppState {
@@ -86,6 +92,7 @@ impl AppState {
             config,
             limiter: Mutex::new(HashMap::new()),
             report_cache: Mutex::new(None),
+            indexed_cache: Mutex::new(None),
         }))
     }
 
@@ -129,6 +136,19 @@ impl AppState {
     pub(crate) fn cache_report(&self, id: &str, report: Arc<Report<'static>>) {
         if let Ok(mut cache) = self.0.report_cache.lock() {
             *cache = Some((id.to_string(), report));
+        }
+    }
+
+    /// The cached aggregates of scan `id`, if they are the ones cached.
+    pub(crate) fn cached_indexed(&self, id: &str) -> Option<Arc<crate::data::Indexed>> {
+        let cache = self.0.indexed_cache.lock().ok()?;
+        cache.as_ref().filter(|c| c.scan_id == id).cloned()
+    }
+
+    /// Caches a scan's aggregates (stored scans do not change).
+    pub(crate) fn cache_indexed(&self, indexed: Arc<crate::data::Indexed>) {
+        if let Ok(mut cache) = self.0.indexed_cache.lock() {
+            *cache = Some(indexed);
         }
     }
 
@@ -382,7 +402,11 @@ impl FromRequestParts<AppState> for Authed {
                 else {
                     return Ok(Err("no session"));
                 };
-                access::touch_session(s, &session, now)?;
+                // The idle clock restarts on activity; written at most every few seconds,
+                // not on every request (each write is a synced commit).
+                if now.duration_since(session.last_seen) >= TOUCH_EVERY {
+                    access::touch_session(s, &session, now)?;
+                }
                 Ok(Ok((user, session)))
             })
             .await?;

@@ -13,11 +13,14 @@ use phiguard_store::record::Stored;
 use phiguard_store::scan::{self, Scan};
 
 use crate::app::{AppState, Authed, WebError};
-use crate::data::{self, TrendPoint};
+use crate::data::{self, Finding, Header, Overview, TrendPoint, View};
 use crate::html::{self, badge, esc, table, url};
 
 /// Results per page in the findings explorer.
 pub const PAGE_SIZE: usize = 50;
+
+/// Results a control page lists at most (then links to the findings explorer).
+pub const CONTROL_RESULTS: usize = 200;
 
 fn no_scan(authed: &Authed, title: &str, current: &str) -> Html<String> {
     Html(html::page(
@@ -51,21 +54,13 @@ fn counts_cells(c: &Counts) -> Vec<String> {
     ]
 }
 
-fn scan_header(scan_id: &str, report: &Report<'_>) -> String {
-    let accounts: Vec<String> = report
-        .accounts
-        .iter()
-        .map(|a| match &a.name {
-            Some(n) => format!("{} ({n})", a.id),
-            None => a.id.clone(),
-        })
-        .collect();
+fn scan_header(h: &Header) -> String {
     format!(
         "<p class=\"scan\">Latest scan <strong>{}</strong> at {} · source {} · accounts {}</p>\n",
-        esc(scan_id),
-        esc(&report.scan_time.to_string()),
-        esc(&report.inventory.source),
-        esc(&accounts.join(", "))
+        esc(&h.scan_id),
+        esc(&h.scan_time),
+        esc(&h.source),
+        esc(&h.accounts.join(", "))
     )
 }
 
@@ -138,22 +133,30 @@ pub async fn overview(
     State(state): State<AppState>,
     authed: Authed,
 ) -> Result<Html<String>, WebError> {
-    let Some(p) = data::posture(&state).await? else {
+    let Some(view) = data::view(&state).await? else {
         return Ok(no_scan(&authed, "Posture overview", "/"));
     };
     let trend = state.db(data::trend).await?;
+    let body = match view {
+        View::Indexed(ix) => render_overview(&ix.overview, &trend),
+        View::Report(p) => overview_body(&p.scan_id, &p.report, &trend),
+    };
     Ok(Html(html::page(
         "Posture overview",
         "/",
         Some(&authed.viewer()),
-        &overview_body(&p.scan_id, &p.report, &trend),
+        &body,
     )))
 }
 
-/// The overview's body (separate for snapshot tests).
+/// The overview's body from a whole report (separate for snapshot tests).
 pub fn overview_body(scan_id: &str, report: &Report<'_>, trend: &[TrendPoint]) -> String {
-    let mut b = scan_header(scan_id, report);
-    let s = &report.summary;
+    render_overview(&Overview::from_report(scan_id, report), trend)
+}
+
+/// The overview's body.
+pub fn render_overview(o: &Overview, trend: &[TrendPoint]) -> String {
+    let mut b = scan_header(&o.header);
     let _ = write!(
         b,
         "<section class=\"cards\">\n<div class=\"card\"><span class=\"n\">{}</span> pass</div>\n\
@@ -161,9 +164,9 @@ pub fn overview_body(scan_id: &str, report: &Report<'_>, trend: &[TrendPoint]) -
          <div class=\"card\"><span class=\"n\">{}</span> not evaluated</div>\n\
          <div class=\"card\"><span class=\"n\">{}</span> manual</div>\n\
          <div class=\"card\"><span class=\"n\">{}</span> PHI failures</div>\n</section>\n",
-        s.results.pass, s.results.fail, s.results.error, s.results.manual, s.phi_failures
+        o.counts.pass, o.counts.fail, o.counts.error, o.counts.manual, o.phi_failures
     );
-    if s.incomplete {
+    if o.incomplete {
         b.push_str(&html::notice(
             "warn",
             "This scan is incomplete: some results could not be evaluated (status error). Scores count only pass and fail.",
@@ -173,8 +176,8 @@ pub fn overview_body(scan_id: &str, report: &Report<'_>, trend: &[TrendPoint]) -
         "Section", "Title", "Pass", "Fail", "Error", "Manual", "Waived", "Score",
     ];
     b.push_str("<h2 id=\"hipaa\">By HIPAA section</h2>\n");
-    let rows: Vec<Vec<String>> = report
-        .by_hipaa_section
+    let rows: Vec<Vec<String>> = o
+        .hipaa
         .iter()
         .map(|g| {
             let mut r = vec![esc(&g.key), esc(&g.title)];
@@ -184,8 +187,8 @@ pub fn overview_body(scan_id: &str, report: &Report<'_>, trend: &[TrendPoint]) -
         .collect();
     b.push_str(&table("groups", &header, &rows));
     b.push_str("<h2 id=\"seed\">By customer responsibility</h2>\n");
-    let rows: Vec<Vec<String>> = report
-        .by_seed_area
+    let rows: Vec<Vec<String>> = o
+        .seed
         .iter()
         .map(|g| {
             let mut r = vec![esc(&g.key), esc(&g.title)];
@@ -195,17 +198,16 @@ pub fn overview_body(scan_id: &str, report: &Report<'_>, trend: &[TrendPoint]) -
         .collect();
     b.push_str(&table("groups", &header, &rows));
     b.push_str("<h2 id=\"matrix\">Shared responsibility</h2>\n");
-    match &report.shared_responsibility {
-        Some(m) => {
-            let rows: Vec<Vec<String>> = m
-                .areas
+    match &o.matrix {
+        Some(areas) => {
+            let rows: Vec<Vec<String>> = areas
                 .iter()
                 .map(|a| {
                     vec![
                         esc(&a.title),
                         esc(&a.aws),
                         esc(&a.customer),
-                        a.controls.len().to_string(),
+                        a.controls.to_string(),
                         a.counts.pass.to_string(),
                         a.counts.fail.to_string(),
                         pct(&a.counts),
@@ -226,19 +228,21 @@ pub fn overview_body(scan_id: &str, report: &Report<'_>, trend: &[TrendPoint]) -
         )),
     }
     b.push_str("<h2 id=\"critical\">Open critical findings</h2>\n");
-    let critical: Vec<Vec<String>> = report
-        .results
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.status == Status::Fail && r.severity == Severity::Critical)
-        .map(|(i, r)| finding_row(i, r))
-        .collect();
+    let critical: Vec<Vec<String>> = o.critical.iter().map(finding_row).collect();
     if critical.is_empty() {
         b.push_str(&html::notice(
             "ok",
             "No open critical finding in the latest scan.",
         ));
     } else {
+        if o.critical_total > o.critical.len() {
+            let _ = writeln!(
+                b,
+                "<p class=\"count\">The first {} of {} open critical findings: <a href=\"/findings?severity=critical\">see them all</a>.</p>",
+                o.critical.len(),
+                o.critical_total
+            );
+        }
         b.push_str(&table("findings", &FINDING_HEADER, &critical));
     }
     b.push_str("<h2 id=\"trend\">Trend</h2>\n");
@@ -256,15 +260,16 @@ const FINDING_HEADER: [&str; 8] = [
     "#", "Status", "Severity", "Control", "Resource", "Account", "Region", "PHI",
 ];
 
-fn finding_row(i: usize, r: &ResultV1<'_>) -> Vec<String> {
+fn finding_row(r: &Finding) -> Vec<String> {
+    let i = r.n;
     vec![
         format!("<a href=\"/findings/{i}\">{i}</a>"),
-        badge(r.status.as_str()),
-        badge(r.severity.as_str()),
+        badge(&r.status),
+        badge(&r.severity),
         format!(
             "<a href=\"/controls/{}\">{}</a>",
-            url(&r.control_id),
-            esc(&r.control_id)
+            url(&r.control),
+            esc(&r.control)
         ),
         format!("<a href=\"/findings/{i}\">{}</a>", esc(&r.resource)),
         esc(&r.account),
@@ -326,6 +331,26 @@ impl Filter {
             }
     }
 
+    /// The same filter for the stored rows.
+    pub fn to_rows(&self) -> phiguard_store::results::Filter {
+        phiguard_store::results::Filter {
+            account: self.account.clone(),
+            region: self.region.clone(),
+            control: self.control.clone(),
+            severity: self.severity.clone(),
+            phi: match self.phi.as_str() {
+                "yes" => Some(true),
+                "no" => Some(false),
+                _ => None,
+            },
+            status: match self.status.as_str() {
+                "" => "fail".into(),
+                "all" => String::new(),
+                s => s.to_string(),
+            },
+        }
+    }
+
     fn query(&self, page: usize) -> String {
         format!(
             "account={}&region={}&control={}&severity={}&phi={}&status={}&page={page}",
@@ -351,21 +376,84 @@ pub async fn findings(
     authed: Authed,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Html<String>, WebError> {
-    let Some(p) = data::posture(&state).await? else {
+    let Some(view) = data::view(&state).await? else {
         return Ok(no_scan(&authed, "Findings", "/findings"));
     };
     let filter = Filter::from_query(&q);
+    let body = match view {
+        View::Indexed(ix) => {
+            let f = filter.clone();
+            let page = state.db(move |s| findings_page(s, &ix, &f)).await?;
+            render_findings(&page, &filter)
+        }
+        View::Report(p) => findings_body(&p.scan_id, &p.report, &filter),
+    };
     Ok(Html(html::page(
         "Findings",
         "/findings",
         Some(&authed.viewer()),
-        &findings_body(&p.scan_id, &p.report, &filter),
+        &body,
     )))
 }
 
-/// The findings page body.
+/// What the findings page shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindingsPage {
+    /// Above the page.
+    pub header: Header,
+    /// Accounts with results.
+    pub accounts: BTreeSet<String>,
+    /// Regions with results.
+    pub regions: BTreeSet<String>,
+    /// Controls with results.
+    pub controls: BTreeSet<String>,
+    /// Results matching the filter.
+    pub total: usize,
+    /// The page shown (clamped to the pages there are).
+    pub page: usize,
+    /// The matching results on that page.
+    pub rows: Vec<Finding>,
+}
+
+fn pages_of(total: usize) -> usize {
+    total.div_ceil(PAGE_SIZE).max(1)
+}
+
+/// The findings page of a scan stored with rows: count and page in SQL.
+pub fn findings_page(
+    store: &mut phiguard_store::Store,
+    ix: &data::Indexed,
+    filter: &Filter,
+) -> Result<FindingsPage, phiguard_store::StoreError> {
+    use phiguard_store::results;
+    let rows_filter = filter.to_rows();
+    let db = store.db();
+    let total = usize::try_from(results::count_matching(db, &ix.scan_id, &rows_filter)?)
+        .unwrap_or(usize::MAX);
+    let page = filter.page.clamp(1, pages_of(total));
+    let rows = results::page(
+        db,
+        &ix.scan_id,
+        &rows_filter,
+        ((page - 1) * PAGE_SIZE) as u64,
+        PAGE_SIZE as u64,
+    )?
+    .into_iter()
+    .map(Finding::of_row)
+    .collect();
+    Ok(FindingsPage {
+        header: ix.overview.header.clone(),
+        accounts: ix.accounts.iter().cloned().collect(),
+        regions: ix.regions.iter().cloned().collect(),
+        controls: ix.controls.iter().cloned().collect(),
+        total,
+        page,
+        rows,
+    })
+}
+
+/// The findings page body from a whole report.
 pub fn findings_body(scan_id: &str, report: &Report<'_>, filter: &Filter) -> String {
-    let mut b = scan_header(scan_id, report);
     let set = |f: &dyn Fn(&ResultV1<'_>) -> String| -> BTreeSet<String> {
         report
             .results
@@ -374,6 +462,33 @@ pub fn findings_body(scan_id: &str, report: &Report<'_>, filter: &Filter) -> Str
             .filter(|v| !v.is_empty())
             .collect()
     };
+    let matching: Vec<(usize, &ResultV1<'_>)> = report
+        .results
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| filter.matches(r))
+        .collect();
+    let page = filter.page.clamp(1, pages_of(matching.len()));
+    let page = FindingsPage {
+        header: Header::of(scan_id, report),
+        accounts: set(&|r| r.account.to_string()),
+        regions: set(&|r| r.region.to_string()),
+        controls: set(&|r| r.control_id.to_string()),
+        total: matching.len(),
+        page,
+        rows: matching
+            .iter()
+            .skip((page - 1) * PAGE_SIZE)
+            .take(PAGE_SIZE)
+            .map(|(i, r)| Finding::of(*i, r))
+            .collect(),
+    };
+    render_findings(&page, filter)
+}
+
+/// The findings page body.
+pub fn render_findings(p: &FindingsPage, filter: &Filter) -> String {
+    let mut b = scan_header(&p.header);
     let statuses: Vec<(String, String)> = [("", "failing"), ("all", "any status")]
         .iter()
         .map(|(v, l)| (v.to_string(), l.to_string()))
@@ -393,17 +508,13 @@ pub fn findings_body(scan_id: &str, report: &Report<'_>, filter: &Filter) -> Str
          <button type=\"submit\">Filter</button>\n</form>\n",
         html::select(
             "account",
-            &options(set(&|r| r.account.to_string()), "any"),
+            &options(p.accounts.clone(), "any"),
             &filter.account
         ),
-        html::select(
-            "region",
-            &options(set(&|r| r.region.to_string()), "any"),
-            &filter.region
-        ),
+        html::select("region", &options(p.regions.clone(), "any"), &filter.region),
         html::select(
             "control",
-            &options(set(&|r| r.control_id.to_string()), "any"),
+            &options(p.controls.clone(), "any"),
             &filter.control
         ),
         html::select(
@@ -428,26 +539,15 @@ pub fn findings_body(scan_id: &str, report: &Report<'_>, filter: &Filter) -> Str
         ),
         html::select("status", &statuses, &filter.status),
     );
-    let matching: Vec<(usize, &ResultV1<'_>)> = report
-        .results
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| filter.matches(r))
-        .collect();
-    let pages = matching.len().div_ceil(PAGE_SIZE).max(1);
-    let page = filter.page.clamp(1, pages);
+    let pages = pages_of(p.total);
+    let page = p.page;
     let _ = writeln!(
         b,
         "<p class=\"count\" id=\"result-count\">{} result{} · page {page} of {pages}</p>",
-        matching.len(),
-        if matching.len() == 1 { "" } else { "s" }
+        p.total,
+        if p.total == 1 { "" } else { "s" }
     );
-    let rows: Vec<Vec<String>> = matching
-        .iter()
-        .skip((page - 1) * PAGE_SIZE)
-        .take(PAGE_SIZE)
-        .map(|(i, r)| finding_row(*i, r))
-        .collect();
+    let rows: Vec<Vec<String>> = p.rows.iter().map(finding_row).collect();
     b.push_str(&table("findings", &FINDING_HEADER, &rows));
     b.push_str("<nav class=\"pager\">");
     if page > 1 {
@@ -482,7 +582,7 @@ pub async fn finding(
         .results
         .get(n)
         .ok_or_else(|| WebError::NotFound(format!("no result #{n} in scan {}", p.scan_id)))?;
-    let mut b = scan_header(&p.scan_id, &p.report);
+    let mut b = scan_header(&Header::of(&p.scan_id, &p.report));
     let fields = [
         ("Status", badge(r.status.as_str())),
         ("Severity", badge(r.severity.as_str())),
@@ -550,7 +650,7 @@ pub async fn control(
 ) -> Result<Html<String>, WebError> {
     let c = phiguard_controls::catalogue::find(&id)
         .ok_or_else(|| WebError::NotFound(format!("no control `{id}`")))?;
-    let posture = data::posture(&state).await?;
+    let posture = data::view(&state).await?;
     let mut b = String::new();
     let m = &c.meta;
     let _ = writeln!(
@@ -586,28 +686,63 @@ pub async fn control(
         );
     }
     b.push_str("<h2>Results in the latest scan</h2>\n");
-    match posture {
-        None => b.push_str(&html::notice(
-            "warn",
-            "No scan is stored in this records database yet.",
-        )),
-        Some(p) => {
-            let rows: Vec<Vec<String>> = p
+    let scanned = posture.is_some();
+    let (results, total): (Vec<Finding>, usize) = match posture {
+        None => {
+            b.push_str(&html::notice(
+                "warn",
+                "No scan is stored in this records database yet.",
+            ));
+            (Vec::new(), 0)
+        }
+        Some(View::Indexed(ix)) => {
+            let filter = phiguard_store::results::Filter {
+                control: m.id.to_string(),
+                ..Default::default()
+            };
+            state
+                .db(move |s| {
+                    use phiguard_store::results;
+                    let db = s.db();
+                    let total = results::count_matching(db, &ix.scan_id, &filter)?;
+                    let rows = results::page(db, &ix.scan_id, &filter, 0, CONTROL_RESULTS as u64)?;
+                    Ok((
+                        rows.into_iter().map(Finding::of_row).collect(),
+                        usize::try_from(total).unwrap_or(usize::MAX),
+                    ))
+                })
+                .await?
+        }
+        Some(View::Report(p)) => {
+            let all: Vec<Finding> = p
                 .report
                 .results
                 .iter()
                 .enumerate()
                 .filter(|(_, r)| r.control_id == m.id)
-                .map(|(i, r)| finding_row(i, r))
+                .map(|(i, r)| Finding::of(i, r))
                 .collect();
-            if rows.is_empty() {
-                b.push_str(&html::notice(
-                    "info",
-                    "This control produced no result in the latest scan.",
-                ));
-            } else {
-                b.push_str(&table("findings", &FINDING_HEADER, &rows));
-            }
+            let total = all.len();
+            (all.into_iter().take(CONTROL_RESULTS).collect(), total)
+        }
+    };
+    if total > results.len() {
+        let _ = writeln!(
+            b,
+            "<p class=\"count\">The first {} of {total} results: <a href=\"/findings?status=all&amp;control={}\">see them all</a>.</p>",
+            results.len(),
+            url(m.id)
+        );
+    }
+    if scanned {
+        let rows: Vec<Vec<String>> = results.iter().map(finding_row).collect();
+        if rows.is_empty() {
+            b.push_str(&html::notice(
+                "info",
+                "This control produced no result in the latest scan.",
+            ));
+        } else {
+            b.push_str(&table("findings", &FINDING_HEADER, &rows));
         }
     }
     Ok(Html(html::page(

@@ -830,6 +830,155 @@ async fn the_demo_findings_page_reads_the_same_every_time() {
 }
 
 #[tokio::test]
+async fn stored_result_rows_render_the_same_as_the_report() {
+    use phiguard_web::data::{Overview, View};
+    use phiguard_web::pages::{self, Filter};
+    let app = TestApp::new(true);
+    let posture = phiguard_web::data::posture(&app.state)
+        .await
+        .unwrap()
+        .unwrap();
+    let Some(View::Indexed(ix)) = phiguard_web::data::view(&app.state).await.unwrap() else {
+        panic!("the demo scan is stored with its result rows");
+    };
+    // Aggregates computed in SQL equal the report builder's.
+    assert_eq!(
+        ix.overview,
+        Overview::from_report(&posture.scan_id, &posture.report)
+    );
+    assert!(ix.overview.critical_total > 0 && ix.overview.counts.fail > 0);
+    let trend = app.state.db(phiguard_web::data::trend).await.unwrap();
+    assert_eq!(trend.len(), 1);
+    assert_eq!(
+        pages::render_overview(&ix.overview, &trend),
+        pages::overview_body(&posture.scan_id, &posture.report, &trend)
+    );
+    let f = |k: &str, v: &str| {
+        let q: std::collections::HashMap<String, String> =
+            [(k.to_string(), v.to_string())].into_iter().collect();
+        Filter::from_query(&q)
+    };
+    let filters = [
+        Filter::default(),
+        f("status", "all"),
+        f("status", "pass"),
+        f("status", "error"),
+        f("status", "bogus"),
+        f("severity", "critical"),
+        f("severity", "low"),
+        f("phi", "yes"),
+        f("phi", "no"),
+        f("account", "444455556666"),
+        f("region", "us-east-1"),
+        f("control", "s3-004"),
+        f("page", "2"),
+        f("page", "999"),
+        Filter {
+            status: "all".into(),
+            page: 2,
+            ..Filter::default()
+        },
+    ];
+    let mut seen = std::collections::BTreeSet::new();
+    for filter in filters {
+        let (ix2, f2) = (ix.clone(), filter.clone());
+        let page = app
+            .state
+            .db(move |s| pages::findings_page(s, &ix2, &f2))
+            .await
+            .unwrap();
+        seen.insert(page.total);
+        assert_eq!(
+            pages::render_findings(&page, &filter),
+            pages::findings_body(&posture.scan_id, &posture.report, &filter),
+            "{filter:?}"
+        );
+    }
+    // The filters do select different results.
+    assert!(seen.len() > 5, "{seen:?}");
+}
+
+#[tokio::test]
+async fn scans_stored_without_rows_fall_back_to_their_report() {
+    use phiguard_web::data::View;
+    let app = TestApp::new(true);
+    app.state
+        .db(|s| {
+            s.db().execute("DELETE FROM scan_result", &[])?;
+            s.db().execute("DELETE FROM scan_summary", &[])
+        })
+        .await
+        .unwrap();
+    assert!(matches!(
+        phiguard_web::data::view(&app.state).await.unwrap(),
+        Some(View::Report(_))
+    ));
+    let trend = app.state.db(phiguard_web::data::trend).await.unwrap();
+    assert_eq!(trend.len(), 1);
+    assert!(trend[0].fail > 0);
+    let user = app.user("erin", Role::Engineer).await;
+    let session = app.sign_in(&user).await;
+    for path in ["/", "/findings?severity=critical", "/controls/S3-004"] {
+        let (status, _, body) = app.get(path, Some(&session)).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(
+            body.contains("SCN-0001") || path.starts_with("/controls"),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_results_api_reads_the_same_from_rows_and_from_the_record() {
+    let rows = TestApp::new(true);
+    let record = TestApp::new(true);
+    record
+        .state
+        .db(|s| {
+            s.db().execute("DELETE FROM scan_result", &[])?;
+            s.db().execute("DELETE FROM scan_summary", &[])
+        })
+        .await
+        .unwrap();
+    let (a, b) = (
+        api_token(&rows, "audrey", Role::Auditor).await,
+        api_token(&record, "audrey", Role::Auditor).await,
+    );
+    let mut totals = std::collections::BTreeSet::new();
+    for q in [
+        "",
+        "?status=fail",
+        "?status=FAIL&severity=Critical",
+        "?control=s3-004&limit=3&offset=1",
+        "?account=444455556666&limit=1000",
+        "?status=bogus",
+        "?offset=100000",
+        "?limit=0&offset=1",
+        "?limit=99999999999999999999999",
+    ] {
+        let path = format!("/api/v1/scans/SCN-0001/results{q}");
+        let from_rows = api(&rows, "GET", &path, Some(&a), None).await;
+        let from_record = api(&record, "GET", &path, Some(&b), None).await;
+        assert_eq!(from_rows.0, StatusCode::OK, "{q}");
+        assert_eq!(from_rows, from_record, "{q}");
+        totals.insert(from_rows.1["total"].as_u64().unwrap());
+    }
+    assert!(totals.len() > 4, "{totals:?}");
+    for bad in ["?offset=-1", "?limit=null", "?offset="] {
+        let path = format!("/api/v1/scans/SCN-0001/results{bad}");
+        let (status, body) = api(&rows, "GET", &path, Some(&a), None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+        assert!(
+            body["error"]
+                .as_str()
+                .unwrap()
+                .contains("non-negative integer"),
+            "{body}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn compliance_signs_off_an_assessment() {
     use phiguard_store::risk::{Assessment, AssessmentStatus};
     let app = TestApp::new(true);
