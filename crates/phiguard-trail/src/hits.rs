@@ -139,6 +139,13 @@ struct Strings<'b> {
 impl<'b> Strings<'b> {
     /// The next string (`None` for a `None`; an empty string if the bytes are cut short).
     fn next_str(&mut self) -> Option<&'b str> {
+        self.next_bytes()
+            .map(|b| std::str::from_utf8(b).unwrap_or(""))
+    }
+
+    /// The next string's bytes, not checked as UTF-8 (to compare: the order of UTF-8 bytes
+    /// is the order of their strings).
+    fn next_bytes(&mut self) -> Option<&'b [u8]> {
         let mut word = [0u8; 4];
         if let Some(bytes) = self.bytes.get(self.at..self.at + 4) {
             word.copy_from_slice(bytes);
@@ -149,24 +156,21 @@ impl<'b> Strings<'b> {
             return None;
         }
         let end = self.at + len as usize;
-        let text = self
-            .bytes
-            .get(self.at..end)
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .unwrap_or("");
+        let bytes = self.bytes.get(self.at..end).unwrap_or_default();
         self.at = end;
-        Some(text)
+        Some(bytes)
     }
 }
 
 /// The order of the report; `names` gives file names by index.
 fn compare(a: Encoded<'_>, b: Encoded<'_>, names: &[Option<String>]) -> Ordering {
+    // Strings compared as bytes: hits were encoded from `&str`, whose order is their bytes'.
     let (mut sa, mut sb) = (a.strings(), b.strings());
-    let time = sa.next_str().cmp(&sb.next_str());
+    let time = sa.next_bytes().cmp(&sb.next_bytes());
     if time != Ordering::Equal {
         return time;
     }
-    let rule = sa.next_str().cmp(&sb.next_str());
+    let rule = sa.next_bytes().cmp(&sb.next_bytes());
     if rule != Ordering::Equal {
         return rule;
     }
@@ -182,8 +186,8 @@ fn compare(a: Encoded<'_>, b: Encoded<'_>, names: &[Option<String>]) -> Ordering
             return file;
         }
     }
-    sa.next_str()
-        .cmp(&sb.next_str())
+    sa.next_bytes()
+        .cmp(&sb.next_bytes())
         .then_with(|| (a.input(), a.pos()).cmp(&(b.input(), b.pos())))
 }
 
@@ -419,8 +423,8 @@ impl HitStore {
                 let len = Encoded(bytes.get(start..).unwrap_or_default()).u32_at(0) as usize;
                 let hit = Encoded(bytes.get(start..start + len).unwrap_or_default());
                 let mut s = hit.strings();
-                s.next_str();
-                s.next_str();
+                s.next_bytes();
+                s.next_bytes();
                 s.next_str().and_then(&mut lowest)
             };
             if let Some(file) = file

@@ -15,9 +15,10 @@ use clap::{Args, Subcommand, ValueEnum};
 use jiff::Timestamp;
 use miette::Diagnostic;
 use phiguard_model::Severity;
+use phiguard_trail::hits::{DEFAULT_BUDGET, SortedHits};
 use phiguard_trail::reader::{FileError, Skipped};
-use phiguard_trail::scan::{Analyzer, Filter, Input, ScanOptions, ScanOutput, scan_with};
-use phiguard_trail::{Hit, Rule, RuleSource, Ruleset, detect, sigma};
+use phiguard_trail::scan::{Analyzer, Filter, Input, ScanOptions, ScanOutput, scan_sorted};
+use phiguard_trail::{Rule, RuleSource, Ruleset, detect, sigma};
 use serde::Serialize;
 
 use crate::exit::FailOn;
@@ -355,12 +356,15 @@ fn scan(args: &TrailScanArgs, now: Timestamp, term: &mut Term<'_>) -> Result<Exi
             Err(reason) => return usage(term, &TrailError::Input { reason }),
         }
     };
-    let (mut output, _) = scan_with(
+    // Hits kept in a bounded store (sorted runs spill to temporary files past the budget),
+    // so memory stays flat however many hits the logs hold.
+    let (mut output, hits, _) = scan_sorted(
         local.chain(remote),
         &ruleset,
         loaded.analyzers,
         &options,
         &(),
+        DEFAULT_BUDGET,
     );
     errors.append(&mut output.errors);
     output.errors = errors;
@@ -379,7 +383,7 @@ fn scan(args: &TrailScanArgs, now: Timestamp, term: &mut Term<'_>) -> Result<Exi
         Some(path) => {
             let write = |path: &Path| -> std::io::Result<()> {
                 let mut file = BufWriter::new(File::create(path)?);
-                render(args.format, &output, &summary, &mut file)?;
+                render(args.format, &output, &hits, &summary, &mut file)?;
                 file.flush()
             };
             write(path).map_err(|source| Error::Write {
@@ -387,10 +391,10 @@ fn scan(args: &TrailScanArgs, now: Timestamp, term: &mut Term<'_>) -> Result<Exi
                 source,
             })?;
             // The report went to a file: keep a one-line summary on the terminal.
-            writeln!(term.err, "{}", one_line(&output))?;
+            writeln!(term.err, "{}", one_line(&output, &hits))?;
         }
         None => {
-            render(args.format, &output, &summary, term.out).map_err(Error::Output)?;
+            render(args.format, &output, &hits, &summary, term.out).map_err(Error::Output)?;
             term.out.flush()?;
         }
     }
@@ -398,7 +402,7 @@ fn scan(args: &TrailScanArgs, now: Timestamp, term: &mut Term<'_>) -> Result<Exi
     let failing = args
         .fail_on
         .threshold()
-        .is_some_and(|t| output.hits.iter().any(|h| h.severity >= t));
+        .is_some_and(|t| hits.max_severity().is_some_and(|s| s >= t));
     Ok(if failing {
         Exit::Failures
     } else if !output.errors.is_empty() {
@@ -416,13 +420,14 @@ struct Summary {
 fn render(
     format: TrailFormat,
     output: &ScanOutput,
+    hits: &SortedHits,
     summary: &Summary,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     match format {
-        TrailFormat::Text => render_text(output, summary, out),
-        TrailFormat::Json => render_json(output, out),
-        TrailFormat::Csv => render_csv(output, out),
+        TrailFormat::Text => render_text(output, hits, summary, out),
+        TrailFormat::Json => render_json(output, hits, out),
+        TrailFormat::Csv => render_csv(hits, out),
     }
 }
 
@@ -430,19 +435,33 @@ fn megabytes(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1_000_000.0)
 }
 
-fn one_line(output: &ScanOutput) -> String {
+fn one_line(output: &ScanOutput, hits: &SortedHits) -> String {
     format!(
         "{} events in {} files ({}), {} hits, {} errors",
         output.events,
         output.files,
         megabytes(output.bytes),
-        output.hits.len(),
+        hits.len(),
         output.errors.len()
     )
 }
 
-fn render_text(output: &ScanOutput, summary: &Summary, out: &mut dyn Write) -> std::io::Result<()> {
-    for hit in &output.hits {
+fn render_text(
+    output: &ScanOutput,
+    hits: &SortedHits,
+    summary: &Summary,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    // Per rule: the count, and the severity and title of its first hit in report order.
+    let mut per_rule: BTreeMap<String, (usize, Severity, String)> = BTreeMap::new();
+    for hit in hits.iter()? {
+        let hit = hit?;
+        match per_rule.get_mut(&hit.rule_id) {
+            Some(entry) => entry.0 += 1,
+            None => {
+                per_rule.insert(hit.rule_id.clone(), (1, hit.severity, hit.title.clone()));
+            }
+        }
         writeln!(
             out,
             "{}  {:<8}  {}  {}  {}  {}  {}",
@@ -455,7 +474,7 @@ fn render_text(output: &ScanOutput, summary: &Summary, out: &mut dyn Write) -> s
             hit.file
         )?;
     }
-    if !output.hits.is_empty() {
+    if !hits.is_empty() {
         writeln!(out)?;
     }
     write!(
@@ -481,18 +500,13 @@ fn render_text(output: &ScanOutput, summary: &Summary, out: &mut dyn Write) -> s
         write!(out, " (bundled Sigma: {loaded} of {total} load)")?;
     }
     writeln!(out)?;
-    let mut per_rule: BTreeMap<&str, (usize, &Hit)> = BTreeMap::new();
-    for hit in &output.hits {
-        per_rule.entry(&hit.rule_id).or_insert((0, hit)).0 += 1;
-    }
-    writeln!(out, "hits: {}", output.hits.len())?;
+    writeln!(out, "hits: {}", hits.len())?;
     let width = per_rule.keys().map(|k| k.len()).max().unwrap_or(0);
-    for (rule, (count, hit)) in &per_rule {
+    for (rule, (count, severity, title)) in &per_rule {
         writeln!(
             out,
-            "  {count:>6}  {:<8}  {rule:<width$}  {}",
-            hit.severity.as_str(),
-            hit.title
+            "  {count:>6}  {:<8}  {rule:<width$}  {title}",
+            severity.as_str(),
         )?;
     }
     let files = output
@@ -524,10 +538,11 @@ struct JsonReport<'a> {
     bytes: u64,
     disk_bytes: u64,
     errors: &'a [FileError],
-    hits: &'a [Hit],
+    /// Streamed from the bounded store: serializes as the slice of hits would.
+    hits: &'a SortedHits,
 }
 
-fn render_json(output: &ScanOutput, out: &mut dyn Write) -> std::io::Result<()> {
+fn render_json(output: &ScanOutput, hits: &SortedHits, out: &mut dyn Write) -> std::io::Result<()> {
     let report = JsonReport {
         version: 1,
         events: output.events,
@@ -538,7 +553,7 @@ fn render_json(output: &ScanOutput, out: &mut dyn Write) -> std::io::Result<()> 
         bytes: output.bytes,
         disk_bytes: output.disk_bytes,
         errors: &output.errors,
-        hits: &output.hits,
+        hits,
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     writeln!(out)
@@ -552,7 +567,7 @@ fn source_name(source: RuleSource) -> &'static str {
     }
 }
 
-fn render_csv(output: &ScanOutput, out: &mut dyn Write) -> std::io::Result<()> {
+fn render_csv(hits: &SortedHits, out: &mut dyn Write) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
         "event_time",
@@ -569,7 +584,8 @@ fn render_csv(output: &ScanOutput, out: &mut dyn Write) -> std::io::Result<()> {
         "event_id",
         "file",
     ])?;
-    for h in &output.hits {
+    for h in hits.iter()? {
+        let h = h?;
         w.write_record([
             h.event_time.as_str(),
             h.severity.as_str(),
