@@ -144,6 +144,18 @@ fn load(common: &Common, now: Timestamp, term: &mut Term<'_>) -> Result<Loaded, 
     })
 }
 
+/// [`load`], refusing a configuration without jobs (what `monitor run` needs).
+fn load_jobs(common: &Common, now: Timestamp, term: &mut Term<'_>) -> Result<Loaded, Error> {
+    let loaded = load(common, now, term)?;
+    if loaded.monitor.jobs.is_empty() {
+        return Err(Error::Monitor {
+            message: format!("`{}` has no `[[monitor.jobs]]`", loaded.path.display()),
+            help: "docs/monitoring.md shows how to declare jobs".into(),
+        });
+    }
+    Ok(loaded)
+}
+
 fn secrets(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
@@ -387,13 +399,7 @@ fn run_jobs(args: &RunArgs, now: Timestamp, term: &mut Term<'_>) -> Result<Exit,
         return watch(args, now, term);
     }
     let common = &args.common;
-    let loaded = load(common, now, term)?;
-    if loaded.monitor.jobs.is_empty() {
-        return Err(Error::Monitor {
-            message: format!("`{}` has no `[[monitor.jobs]]`", loaded.path.display()),
-            help: "docs/monitoring.md shows how to declare jobs".into(),
-        });
-    }
+    let loaded = load_jobs(common, now, term)?;
     for name in &args.job {
         if loaded.monitor.job(name).is_none() {
             return Err(Error::Monitor {
@@ -430,13 +436,7 @@ const MAX_SLEEP: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 /// `monitor run --watch`: rounds of due jobs, sleeping until the next one is due.
 fn watch(args: &RunArgs, now: Timestamp, term: &mut Term<'_>) -> Result<Exit, Error> {
     let common = &args.common;
-    let loaded = load(common, now, term)?;
-    if loaded.monitor.jobs.is_empty() {
-        return Err(Error::Monitor {
-            message: format!("`{}` has no `[[monitor.jobs]]`", loaded.path.display()),
-            help: "docs/monitoring.md shows how to declare jobs".into(),
-        });
-    }
+    let loaded = load_jobs(common, now, term)?;
     let mut failed = false;
     let mut round = 0u64;
     loop {
