@@ -4,6 +4,7 @@
 #
 #   bench/web-load.sh                          # 1,000,000 results, 25 s per URL, 8 connections
 #   RESULTS=100000 DURATION=10s CONNS=4 bench/web-load.sh
+#   SKIP_BUILD=1 bench/web-load.sh            # use the binaries already in $CARGO_TARGET_DIR
 #
 # Builds `phiguard` (release, --no-default-features) and the bench helper
 # `phiguard-web --example bulk_scan`; seeds `phiguard demo`'s records database under $OUT
@@ -28,8 +29,8 @@ need wrk wrk
 need curl curl
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 
-nice -n 19 cargo build --quiet --release -p phiguard --no-default-features --bin phiguard
-nice -n 19 cargo build --quiet --release -p phiguard-web --example bulk_scan
+[ -n "${SKIP_BUILD:-}" ] || nice -n 19 cargo build --quiet --release -p phiguard --no-default-features --bin phiguard
+[ -n "${SKIP_BUILD:-}" ] || nice -n 19 cargo build --quiet --release -p phiguard-web --example bulk_scan
 bin="$CARGO_TARGET_DIR/release/phiguard"
 bulk="$CARGO_TARGET_DIR/release/examples/bulk_scan"
 

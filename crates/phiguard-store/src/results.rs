@@ -12,7 +12,7 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use crate::StoreError;
-use crate::db::{Db, Row, Value};
+use crate::db::{Db, Dialect, Row, Value};
 use crate::scan::ScanCounts;
 use crate::store::Tx;
 
@@ -201,7 +201,19 @@ pub fn index(
             head.into(),
         ],
     )?;
+    refresh_statistics(db)?;
     Ok(Some(results.len() as u64))
+}
+
+/// Refreshes the query planner's statistics on `scan_result` after a scan's rows are in.
+/// Without them SQLite walks the primary key for every filtered count (0.3 s at 1M rows
+/// instead of 0.03 s through the matching index). SQLite samples at most 20,000 index
+/// entries (bounded cost however many scans are stored); PostgreSQL samples on its own.
+fn refresh_statistics(db: &mut Db) -> Result<(), StoreError> {
+    if db.dialect() == Dialect::Sqlite {
+        db.batch("PRAGMA analysis_limit = 20000")?;
+    }
+    db.batch("ANALYZE scan_result")
 }
 
 fn count(row: &Row, i: usize) -> Result<u64, StoreError> {
@@ -305,6 +317,8 @@ impl Filter {
     }
 }
 
+const PAGE_COLUMNS: &str = "n, control_id, resource, account, region, kind, severity, status, phi, message";
+
 /// How many results of scan `scan_id` match.
 pub fn count_matching(db: &mut Db, scan_id: &str, filter: &Filter) -> Result<u64, StoreError> {
     let (clause, params) = filter.clause(scan_id);
@@ -325,14 +339,23 @@ pub fn page(
     limit: u64,
 ) -> Result<Vec<ResultRow>, StoreError> {
     let (clause, mut params) = filter.clause(scan_id);
-    params.push(Value::Int(limit.min(i64::MAX as u64) as i64));
-    params.push(Value::Int(offset.min(i64::MAX as u64) as i64));
-    let sql = format!(
-        "SELECT n, control_id, resource, account, region, kind, severity, status, phi, message \
-         FROM scan_result WHERE {clause} ORDER BY n LIMIT ${} OFFSET ${}",
-        params.len() - 1,
-        params.len()
-    );
+    let limit = Value::Int(limit.min(i64::MAX as u64) as i64);
+    let offset = Value::Int(offset.min(i64::MAX as u64) as i64);
+    let sql = if params.len() == 1 {
+        // No filter: a scan's rows are numbered 0, 1, 2, ... with no gap, so the page starts
+        // at `n = offset` (a key lookup, where OFFSET would walk every row before it).
+        params.extend([offset, limit]);
+        format!(
+            "SELECT {PAGE_COLUMNS} FROM scan_result WHERE {clause} AND n >= $2 ORDER BY n LIMIT $3"
+        )
+    } else {
+        params.extend([limit, offset]);
+        format!(
+            "SELECT {PAGE_COLUMNS} FROM scan_result WHERE {clause} ORDER BY n LIMIT ${} OFFSET ${}",
+            params.len() - 1,
+            params.len()
+        )
+    };
     db.query(&sql, &params)?
         .iter()
         .map(|r| {

@@ -386,6 +386,17 @@ fn scan_results_are_stored_as_rows(t: &mut TestStore) {
     // Paging.
     let second = results::page(db, &stored.id, &failing, 1, 1).unwrap();
     assert_eq!(second.iter().map(|r| r.n).collect::<Vec<_>>(), [2]);
+    // Unfiltered pages start at `n = offset` (a key lookup, not OFFSET): same rows.
+    for (offset, limit, expected) in [
+        (0, 2, vec![0, 1]),
+        (1, 5, vec![1, 2]),
+        (2, 1, vec![2]),
+        (3, 1, vec![]),
+    ] {
+        let rows = results::page(db, &stored.id, &Filter::default(), offset, limit).unwrap();
+        let ns: Vec<i64> = rows.iter().map(|r| r.n).collect();
+        assert_eq!(ns, expected, "offset {offset}, limit {limit}");
+    }
     // Each filter narrows.
     for (filter, expected) in [
         (
