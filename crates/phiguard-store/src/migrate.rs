@@ -60,6 +60,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_scan_results.sql"),
         postgres: include_str!("../migrations/postgres/0005_scan_results.sql"),
     },
+    Migration {
+        version: 6,
+        name: "scan_result_filter",
+        sqlite: include_str!("../migrations/sqlite/0006_scan_result_filter.sql"),
+        postgres: include_str!("../migrations/postgres/0006_scan_result_filter.sql"),
+    },
 ];
 
 /// The schema version this build writes.

@@ -386,6 +386,19 @@ fn scan_results_are_stored_as_rows(t: &mut TestStore) {
     // Paging.
     let second = results::page(db, &stored.id, &failing, 1, 1).unwrap();
     assert_eq!(second.iter().map(|r| r.n).collect::<Vec<_>>(), [2]);
+    // Counts by status come from the summary: they agree with the rows.
+    for status in ["", "pass", "fail", "error", "manual", "waived", "not_applicable", "bogus"] {
+        let filter = Filter {
+            status: status.into(),
+            ..Filter::default()
+        };
+        let rows = results::page(db, &stored.id, &filter, 0, 100).unwrap();
+        assert_eq!(
+            results::count_matching(db, &stored.id, &filter).unwrap(),
+            rows.len() as u64,
+            "status {status:?}"
+        );
+    }
     // Unfiltered pages start at `n = offset` (a key lookup, not OFFSET): same rows.
     for (offset, limit, expected) in [
         (0, 2, vec![0, 1]),
