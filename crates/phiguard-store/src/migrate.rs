@@ -62,9 +62,9 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 6,
-        name: "scan_result_filter",
-        sqlite: include_str!("../migrations/sqlite/0006_scan_result_filter.sql"),
-        postgres: include_str!("../migrations/postgres/0006_scan_result_filter.sql"),
+        name: "findings_at_scale",
+        sqlite: include_str!("../migrations/sqlite/0006_findings_at_scale.sql"),
+        postgres: include_str!("../migrations/postgres/0006_findings_at_scale.sql"),
     },
 ];
 

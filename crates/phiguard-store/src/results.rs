@@ -80,7 +80,8 @@ struct WireResult<'a> {
 /// A report split in one pass into its results and the rest.
 struct Split<'a> {
     head: serde_json::Map<String, serde_json::Value>,
-    results: Option<Vec<WireResult<'a>>>,
+    /// Each result's JSON text, as in the report.
+    results: Option<Vec<&'a serde_json::value::RawValue>>,
 }
 
 impl<'de> Deserialize<'de> for Split<'de> {
@@ -114,10 +115,9 @@ impl<'de> Deserialize<'de> for Split<'de> {
     }
 }
 
-const COLUMNS: &str =
-    "scan_id, n, control_id, resource, account, region, kind, severity, status, phi, message";
-const WIDTH: usize = 11;
-/// Rows per INSERT statement (11 parameters each: well under both backends' limits).
+const COLUMNS: &str = "scan_id, n, control_id, resource, account, region, kind, severity, status, phi, message, detail";
+const WIDTH: usize = 12;
+/// Rows per INSERT statement (12 parameters each: well under both backends' limits).
 const BATCH: usize = 200;
 
 fn insert_sql(rows: usize) -> String {
@@ -155,15 +155,23 @@ pub fn index(
     };
     let head = serde_json::to_string(&split.head)
         .map_err(|e| StoreError::corrupt(format!("scan {scan_id}: report head: {e}")))?;
+    // A result that does not read as one: no rows at all (readers fall back to the report).
+    let Ok(results) = results
+        .iter()
+        .map(|raw| serde_json::from_str::<WireResult<'_>>(raw.get()).map(|r| (r, raw.get())))
+        .collect::<Result<Vec<_>, _>>()
+    else {
+        return Ok(None);
+    };
     let mut counts = ScanCounts::default();
-    for r in &results {
+    for (r, _) in &results {
         counts.add(&r.status);
     }
     let db = tx.db();
     let full = insert_sql(BATCH);
     for (b, chunk) in results.chunks(BATCH).enumerate() {
         let mut params: Vec<Value> = Vec::with_capacity(chunk.len() * WIDTH);
-        for (i, r) in chunk.iter().enumerate() {
+        for (i, (r, raw)) in chunk.iter().enumerate() {
             let n = (b * BATCH + i) as i64;
             params.extend([
                 Value::from(scan_id),
@@ -177,6 +185,7 @@ pub fn index(
                 Value::from(r.status.as_ref()),
                 Value::from(r.phi),
                 Value::from(r.reason.as_ref()),
+                Value::from(compact(raw)),
             ]);
         }
         if chunk.len() == BATCH {
@@ -203,6 +212,42 @@ pub fn index(
     )?;
     refresh_statistics(db)?;
     Ok(Some(results.len() as u64))
+}
+
+/// JSON text without the whitespace between tokens (the report is indented; a result's
+/// detail is stored compact). `json` must be valid JSON.
+fn compact(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for c in json.chars() {
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+        } else if !matches!(c, ' ' | '\n' | '\r' | '\t') {
+            in_string = c == '"';
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// One stored result's JSON (as in the report's `results`, compact): `None` when scan
+/// `scan_id` has no row `n`, `Some(None)` when its row was stored without the JSON (before
+/// migration 6).
+pub fn detail(db: &mut Db, scan_id: &str, n: u64) -> Result<Option<Option<String>>, StoreError> {
+    let n = i64::try_from(n).unwrap_or(i64::MAX);
+    db.query_opt(
+        "SELECT detail FROM scan_result WHERE scan_id = $1 AND n = $2",
+        &[scan_id.into(), Value::Int(n)],
+    )?
+    .map(|r| r.text(0))
+    .transpose()
 }
 
 /// Refreshes the query planner's statistics on `scan_result` after a scan's rows are in.
@@ -328,7 +373,8 @@ impl Filter {
     }
 }
 
-const PAGE_COLUMNS: &str = "n, control_id, resource, account, region, kind, severity, status, phi, message";
+const PAGE_COLUMNS: &str =
+    "n, control_id, resource, account, region, kind, severity, status, phi, message";
 
 /// How many results of scan `scan_id` match.
 pub fn count_matching(db: &mut Db, scan_id: &str, filter: &Filter) -> Result<u64, StoreError> {

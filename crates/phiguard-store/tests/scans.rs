@@ -387,7 +387,16 @@ fn scan_results_are_stored_as_rows(t: &mut TestStore) {
     let second = results::page(db, &stored.id, &failing, 1, 1).unwrap();
     assert_eq!(second.iter().map(|r| r.n).collect::<Vec<_>>(), [2]);
     // Counts by status come from the summary: they agree with the rows.
-    for status in ["", "pass", "fail", "error", "manual", "waived", "not_applicable", "bogus"] {
+    for status in [
+        "",
+        "pass",
+        "fail",
+        "error",
+        "manual",
+        "waived",
+        "not_applicable",
+        "bogus",
+    ] {
         let filter = Filter {
             status: status.into(),
             ..Filter::default()

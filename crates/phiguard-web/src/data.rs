@@ -435,6 +435,8 @@ pub struct Indexed {
     pub regions: Vec<String>,
     /// Controls with results.
     pub controls: Vec<String>,
+    /// Each control's remediation, by control id (from the report head).
+    pub remediation: std::collections::BTreeMap<String, String>,
 }
 
 /// The report head (the report without results) as a report with no results; `None` when
@@ -480,6 +482,11 @@ pub fn indexed(store: &mut Store, scan_id: &str) -> Result<Option<Indexed>, Stor
         accounts: results::distinct(db, scan_id, Column::Account)?,
         regions: results::distinct(db, scan_id, Column::Region)?,
         controls: results::distinct(db, scan_id, Column::Control)?,
+        remediation: head
+            .controls
+            .iter()
+            .map(|c| (c.id.to_string(), c.remediation.to_string()))
+            .collect(),
     }))
 }
 

@@ -568,21 +568,90 @@ pub fn render_findings(p: &FindingsPage, filter: &Filter) -> String {
     b
 }
 
-/// `GET /findings/{n}`: one result with its evidence and remediation.
+/// `GET /findings/{n}`: one result with its evidence and remediation. A scan stored with
+/// its result rows serves the one row; older scans read their report.
 pub async fn finding(
     State(state): State<AppState>,
     authed: Authed,
     Path(n): Path<usize>,
 ) -> Result<Html<String>, WebError> {
-    let Some(p) = data::posture(&state).await? else {
+    let Some(view) = data::view(&state).await? else {
         return Ok(no_scan(&authed, "Finding", "/findings"));
     };
-    let r = p
-        .report
+    let from_row = match view {
+        View::Indexed(ix) => {
+            let scan_id = ix.scan_id.clone();
+            let detail = state
+                .db(move |s| phiguard_store::results::detail(s.db(), &scan_id, n as u64))
+                .await?;
+            match detail {
+                None => {
+                    return Err(WebError::NotFound(format!(
+                        "no result #{n} in scan {}",
+                        ix.scan_id
+                    )));
+                }
+                Some(Some(json)) => Some(finding_from_row(&ix, &json)?),
+                // Rows stored before the result JSON was: the report has it.
+                Some(None) => None,
+            }
+        }
+        View::Report(_) => None,
+    };
+    let body = match from_row {
+        Some(body) => body,
+        None => {
+            let Some(p) = data::posture(&state).await? else {
+                return Ok(no_scan(&authed, "Finding", "/findings"));
+            };
+            finding_from_report(&p.scan_id, &p.report, n)?
+        }
+    };
+    Ok(Html(html::page(
+        &format!("Finding #{n}"),
+        "/findings",
+        Some(&authed.viewer()),
+        &body,
+    )))
+}
+
+/// A finding page's body from the result's stored JSON.
+pub fn finding_from_row(ix: &data::Indexed, json: &str) -> Result<String, WebError> {
+    let r: ResultV1<'_> = serde_json::from_str(json).map_err(|e| {
+        WebError::Internal(format!(
+            "a stored result of scan {} does not read: {e}",
+            ix.scan_id
+        ))
+    })?;
+    let remediation = ix
+        .remediation
+        .get(r.control_id.as_ref())
+        .map(String::as_str);
+    Ok(finding_body(&ix.overview.header, &r, remediation))
+}
+
+/// A finding page's body from the whole report.
+pub fn finding_from_report(
+    scan_id: &str,
+    report: &Report<'_>,
+    n: usize,
+) -> Result<String, WebError> {
+    let r = report
         .results
         .get(n)
-        .ok_or_else(|| WebError::NotFound(format!("no result #{n} in scan {}", p.scan_id)))?;
-    let mut b = scan_header(&Header::of(&p.scan_id, &p.report));
+        .ok_or_else(|| WebError::NotFound(format!("no result #{n} in scan {scan_id}")))?;
+    let remediation = report
+        .controls
+        .iter()
+        .find(|c| c.id == r.control_id.as_ref())
+        .map(|c| c.remediation.as_ref());
+    Ok(finding_body(&Header::of(scan_id, report), r, remediation))
+}
+
+/// A finding page's body: the result's fields, waiver, evidence and its control's
+/// remediation.
+fn finding_body(header: &Header, r: &ResultV1<'_>, remediation: Option<&str>) -> String {
+    let mut b = scan_header(header);
     let fields = [
         ("Status", badge(r.status.as_str())),
         ("Severity", badge(r.severity.as_str())),
@@ -622,24 +691,14 @@ pub async fn finding(
         .map(|(k, v)| vec![esc(k), esc(&v.to_string())])
         .collect();
     b.push_str(&table("evidence", &["Attribute", "Value"], &rows));
-    if let Some(c) = p
-        .report
-        .controls
-        .iter()
-        .find(|c| c.id == r.control_id.as_ref())
-    {
+    if let Some(remediation) = remediation {
         let _ = write!(
             b,
             "<h2>Remediation</h2>\n<div class=\"doc\">{}</div>\n",
-            esc(&c.remediation)
+            esc(remediation)
         );
     }
-    Ok(Html(html::page(
-        &format!("Finding #{n}"),
-        "/findings",
-        Some(&authed.viewer()),
-        &b,
-    )))
+    b
 }
 
 /// `GET /controls/{id}`: documentation, remediation and the latest results of a control.

@@ -1,3 +1,8 @@
+-- Each result's JSON as in the report (compact), so the finding page reads one row instead of
+-- the scan's whole report; NULL for rows stored before this migration (the page then falls
+-- back to the report).
+ALTER TABLE scan_result ADD COLUMN detail TEXT;
+
 -- One index holding every column the findings explorer filters on, led by status (every
 -- page filters on it, `fail` by default) and the columns most filters combine: a filtered
 -- COUNT(*) reads this index alone instead of visiting each candidate row for the columns
