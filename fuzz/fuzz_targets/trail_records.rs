@@ -52,16 +52,7 @@ fuzz_target!(|data: &[u8]| {
             let _ = phiguard_trail::Hit::new(rule, &event, "fuzz.json");
         }
     });
-    for e in errors {
-        if let Some(offset) = e.offset {
-            assert!(
-                offset <= buf.len() as u64,
-                "offset {offset} beyond {}",
-                buf.len()
-            );
-        }
-        assert!(e.skipped == Skipped::File || e.record.is_some());
-    }
+    check_errors(&errors, buf.len());
     for wants in [false, true] {
         let mut seen = Collect {
             wants,
