@@ -11,7 +11,8 @@
 # and stores one synthetic scan of $RESULTS results in it through the store API (reused by
 # later runs with the same RESULTS); starts `phiguard serve` on 127.0.0.1:$PORT under GNU
 # time, signs in as an auditor (password + TOTP) for a session cookie, then runs wrk on
-# each URL in turn. p95 comes from wrk's own latency histogram (a Lua done() hook printing
+# each URL in turn (overview, findings, a filtered and a deep page, one finding's page).
+# p95 comes from wrk's own latency histogram (a Lua done() hook printing
 # latency:percentile(95)), not interpolated.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -108,6 +109,7 @@ urls=(
   "/findings"
   "/findings?severity=critical&phi=yes&region=us-east-1"
   "/findings?status=all&page=10000"
+  "/findings/$((RESULTS / 2))"
 )
 echo "# phiguard serve, $RESULTS stored results, wrk -t$THREADS -c$CONNS -d$DURATION, $(date -u +%FT%TZ)"
 echo "load before: $(uptime)"
