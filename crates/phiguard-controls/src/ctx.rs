@@ -21,8 +21,8 @@ pub struct Index<'a> {
     /// Accounts with at least one PHI resource.
     phi_accounts: HashSet<&'a str>,
     /// Coverage by (account, region, source); the first entry wins, as in a linear search.
-    coverage: HashMap<(&'a str, &'a str, DataSource), &'a CoverageState>,
-    by_arn: OnceLock<HashMap<&'a str, u32>>,
+    coverage: FastMap<(&'a str, &'a str, DataSource), &'a CoverageState>,
+    by_arn: OnceLock<FastMap<&'a str, u32>>,
     /// Per kind, the resources of each (account, region), in inventory order; built the
     /// first time a control asks for that kind by place.
     by_place: Vec<OnceLock<Places<'a>>>,
@@ -36,7 +36,11 @@ pub struct Index<'a> {
 type Shared = Arc<dyn Any + Send + Sync>;
 
 /// Resource positions by account, then region.
-type Places<'a> = HashMap<&'a str, HashMap<&'a str, Vec<u32>>>;
+type Places<'a> = FastMap<&'a str, FastMap<&'a str, Vec<u32>>>;
+
+/// A hash map for lookups only (foldhash: several times cheaper than SipHash on ARNs; never
+/// iterate one where order could reach the output).
+pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 impl<'a> Index<'a> {
     /// Builds the per-kind index, PHI flags and PHI accounts in one pass, and the coverage
@@ -57,7 +61,10 @@ impl<'a> Index<'a> {
             }
             phi.push(is_phi);
         }
-        let mut coverage = HashMap::with_capacity(inventory.coverage.len());
+        let mut coverage = FastMap::with_capacity_and_hasher(
+            inventory.coverage.len(),
+            foldhash::fast::RandomState::default(),
+        );
         for c in &inventory.coverage {
             coverage
                 .entry((c.account.as_str(), c.region.as_str(), c.source))
@@ -87,7 +94,7 @@ impl<'a> Index<'a> {
             return &[];
         };
         let places = cell.get_or_init(|| {
-            let mut places: Places<'a> = HashMap::new();
+            let mut places: Places<'a> = FastMap::default();
             for i in &self.by_kind[kind.index()] {
                 let r = self.resource(*i);
                 places

@@ -11,7 +11,7 @@
 //! Then it raises severity for PHI, applies severity overrides and waivers.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use phiguard_model::{
@@ -85,7 +85,7 @@ struct Gap<'a> {
     why: String,
 }
 
-type CoverageMap<'a> = HashMap<(&'a str, &'a str, DataSource), &'a CoverageState>;
+type CoverageMap<'a> = crate::ctx::FastMap<(&'a str, &'a str, DataSource), &'a CoverageState>;
 
 /// Whether the settings select a control.
 pub fn selected(control: &Control, settings: &Settings) -> bool {

@@ -1,4 +1,4 @@
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use phiguard_model::Details;
 use phiguard_model::arn::Arn;
@@ -72,7 +72,7 @@ fn namespace(resource: &Resource) -> Option<(&str, &str)> {
 fn evaluate<'a>(ctx: &Ctx<'a>, out: &mut Findings<'a>) {
     // PHI resources once per ARN, preferring the typed one, in inventory order.
     let mut order: Vec<&'a str> = Vec::new();
-    let mut by_arn: HashMap<&'a str, &'a Resource> = HashMap::new();
+    let mut by_arn: crate::ctx::FastMap<&'a str, &'a Resource> = Default::default();
     for (resource, phi) in ctx.all_resources() {
         if !phi {
             continue;
