@@ -261,6 +261,10 @@ fn refresh_statistics(db: &mut Db) -> Result<(), StoreError> {
     db.batch("ANALYZE scan_result")
 }
 
+/// A summary row's columns before `head`, in [`summary_of`]'s order.
+const SUMMARY_COLUMNS: &str =
+    "scan_id, scan_time, results, pass, fail, error, manual, waived, not_applicable";
+
 fn count(row: &Row, i: usize) -> Result<u64, StoreError> {
     Ok(row.int(i)?.max(0) as u64)
 }
@@ -289,36 +293,26 @@ fn summary_of(row: &Row, with_head: bool) -> Result<Summary, StoreError> {
 /// The summary of scan `scan_id`, with its report head; `None` when the scan has no rows
 /// (stored before migration 5, or its report had no results array).
 pub fn summary(db: &mut Db, scan_id: &str) -> Result<Option<Summary>, StoreError> {
-    db.query_opt(
-        "SELECT scan_id, scan_time, results, pass, fail, error, manual, waived, not_applicable, head \
-         FROM scan_summary WHERE scan_id = $1",
-        &[scan_id.into()],
-    )?
-    .map(|r| summary_of(&r, true))
-    .transpose()
+    summary_row(db, scan_id, true)
 }
 
-/// The summary of scan `scan_id` without its head.
-fn summary_counts(db: &mut Db, scan_id: &str) -> Result<Option<Summary>, StoreError> {
+/// The summary row of scan `scan_id`, with or without its head (which can be large).
+fn summary_row(db: &mut Db, scan_id: &str, with_head: bool) -> Result<Option<Summary>, StoreError> {
+    let head = if with_head { ", head" } else { "" };
     db.query_opt(
-        "SELECT scan_id, scan_time, results, pass, fail, error, manual, waived, not_applicable \
-         FROM scan_summary WHERE scan_id = $1",
+        &format!("SELECT {SUMMARY_COLUMNS}{head} FROM scan_summary WHERE scan_id = $1"),
         &[scan_id.into()],
     )?
-    .map(|r| summary_of(&r, false))
+    .map(|r| summary_of(&r, with_head))
     .transpose()
 }
 
 /// Every summary (without heads), in no particular order.
 pub fn summaries(db: &mut Db) -> Result<Vec<Summary>, StoreError> {
-    db.query(
-        "SELECT scan_id, scan_time, results, pass, fail, error, manual, waived, not_applicable \
-         FROM scan_summary",
-        &[],
-    )?
-    .iter()
-    .map(|r| summary_of(r, false))
-    .collect()
+    db.query(&format!("SELECT {SUMMARY_COLUMNS} FROM scan_summary"), &[])?
+        .iter()
+        .map(|r| summary_of(r, false))
+        .collect()
 }
 
 /// Ids of stored scans without rows (stored before migration 5).
@@ -350,6 +344,15 @@ pub struct Filter {
 }
 
 impl Filter {
+    /// Whether nothing but the status (if anything) is filtered on.
+    fn only_status(&self) -> bool {
+        self.account.is_empty()
+            && self.region.is_empty()
+            && self.control.is_empty()
+            && self.severity.is_empty()
+            && self.phi.is_none()
+    }
+
     fn clause(&self, scan_id: &str) -> (String, Vec<Value>) {
         let mut sql = String::from("scan_id = $1");
         let mut params = vec![Value::from(scan_id)];
@@ -380,22 +383,13 @@ const PAGE_COLUMNS: &str =
 pub fn count_matching(db: &mut Db, scan_id: &str, filter: &Filter) -> Result<u64, StoreError> {
     // No filter but the status: the scan's summary has the count (one row, not a count over
     // up to millions of index entries).
-    let status_only = filter.account.is_empty()
-        && filter.region.is_empty()
-        && filter.control.is_empty()
-        && filter.severity.is_empty()
-        && filter.phi.is_none();
-    if status_only && let Some(summary) = summary_counts(db, scan_id)? {
-        let c = &summary.counts;
-        let known = match filter.status.as_str() {
-            "" => Some(summary.results),
-            "pass" => Some(c.pass),
-            "fail" => Some(c.fail),
-            "error" => Some(c.error),
-            "manual" => Some(c.manual),
-            "waived" => Some(c.waived),
-            "not_applicable" => Some(c.not_applicable),
-            _ => None,
+    if filter.only_status()
+        && let Some(summary) = summary_row(db, scan_id, false)?
+    {
+        let known = if filter.status.is_empty() {
+            Some(summary.results)
+        } else {
+            summary.counts.get(&filter.status)
         };
         if let Some(n) = known {
             return Ok(n);
@@ -421,7 +415,7 @@ pub fn page(
     let (clause, mut params) = filter.clause(scan_id);
     let limit = Value::Int(limit.min(i64::MAX as u64) as i64);
     let offset = Value::Int(offset.min(i64::MAX as u64) as i64);
-    let sql = if params.len() == 1 {
+    let sql = if filter.only_status() && filter.status.is_empty() {
         // No filter: a scan's rows are numbered 0, 1, 2, ... with no gap, so the page starts
         // at `n = offset` (a key lookup, where OFFSET would walk every row before it).
         params.extend([offset, limit]);
@@ -517,4 +511,20 @@ pub fn group_counts(db: &mut Db, scan_id: &str) -> Result<Vec<GroupCount>, Store
         })
     })
     .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compact;
+
+    #[test]
+    fn compact_drops_whitespace_between_tokens_only() {
+        let pretty =
+            "{\n  \"a b\": [\n    1,\n    \"x \\\" y\\\\\"\n  ],\n\t\"c\": \"\\n é \"\r\n}";
+        let tight = compact(pretty);
+        assert_eq!(tight, "{\"a b\":[1,\"x \\\" y\\\\\"],\"c\":\"\\n é \"}");
+        let a: serde_json::Value = serde_json::from_str(pretty).unwrap();
+        let b: serde_json::Value = serde_json::from_str(&tight).unwrap();
+        assert_eq!(a, b);
+    }
 }

@@ -41,6 +41,19 @@ impl ScanCounts {
             _ => self.not_applicable += 1,
         }
     }
+
+    /// The count of one status by its wire name; `None` for a name that is not a status.
+    pub fn get(&self, status: &str) -> Option<u64> {
+        match status {
+            "pass" => Some(self.pass),
+            "fail" => Some(self.fail),
+            "error" => Some(self.error),
+            "manual" => Some(self.manual),
+            "waived" => Some(self.waived),
+            "not_applicable" => Some(self.not_applicable),
+            _ => None,
+        }
+    }
 }
 
 /// One result of a stored scan.

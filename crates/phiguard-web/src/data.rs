@@ -247,6 +247,19 @@ pub struct Area {
     pub counts: Counts,
 }
 
+impl Area {
+    /// A matrix area of the report with `counts` for its controls' results.
+    fn of(area: &phiguard_report::matrix::MatrixArea, counts: Counts) -> Area {
+        Area {
+            title: area.title.clone(),
+            aws: area.aws.clone(),
+            customer: area.customer.clone(),
+            controls: area.controls.len(),
+            counts,
+        }
+    }
+}
+
 /// Open critical findings the overview lists at most.
 pub const CRITICAL_TOP: usize = 100;
 
@@ -305,13 +318,7 @@ impl Overview {
             matrix: report.shared_responsibility.as_ref().map(|m| {
                 m.areas
                     .iter()
-                    .map(|a| Area {
-                        title: a.title.clone(),
-                        aws: a.aws.clone(),
-                        customer: a.customer.clone(),
-                        controls: a.controls.len(),
-                        counts: a.counts.clone(),
-                    })
+                    .map(|a| Area::of(a, a.counts.clone()))
                     .collect()
             }),
             critical_total: critical.len(),
@@ -393,13 +400,7 @@ impl Overview {
             matrix: head.shared_responsibility.as_ref().map(|m| {
                 m.areas
                     .iter()
-                    .map(|a| Area {
-                        title: a.title.clone(),
-                        aws: a.aws.clone(),
-                        customer: a.customer.clone(),
-                        controls: a.controls.len(),
-                        counts: sum(&a.controls),
-                    })
+                    .map(|a| Area::of(a, sum(&a.controls)))
                     .collect()
             }),
             critical,
