@@ -106,6 +106,17 @@ impl Browser {
 
     /// Sends a command (to a page session or the browser) and waits for its result.
     fn call(&mut self, session: Option<&str>, method: &str, params: Value) -> Value {
+        self.try_call(session, method, params)
+            .unwrap_or_else(|e| panic!("{method} failed: {e}"))
+    }
+
+    /// Like `call`, but hands a DevTools error back instead of panicking.
+    fn try_call(
+        &mut self,
+        session: Option<&str>,
+        method: &str,
+        params: Value,
+    ) -> Result<Value, Value> {
         self.next_id += 1;
         let id = self.next_id;
         let mut msg = json!({"id": id, "method": method, "params": params});
@@ -122,9 +133,9 @@ impl Browser {
             let v: Value = serde_json::from_str(text.as_str()).unwrap();
             if v["id"] == json!(id) {
                 if let Some(e) = v.get("error") {
-                    panic!("{method} failed: {e}");
+                    return Err(e.clone());
                 }
-                return v["result"].clone();
+                return Ok(v["result"].clone());
             }
         }
     }
@@ -177,8 +188,17 @@ impl Browser {
             let js = format!(
                 "(() => {{ try {{ return document.readyState === 'complete' && !!({condition}); }} catch (e) {{ return false; }} }})()"
             );
-            if self.eval(tab, &js) == json!(true) {
-                return;
+            // A page that navigates (a form submit, app.js reloading) while the
+            // expression runs destroys its context: that is "not yet", not a failure.
+            match self.try_call(
+                Some(&tab.session),
+                "Runtime.evaluate",
+                json!({"expression": js, "returnByValue": true}),
+            ) {
+                Ok(r) if r["result"]["value"] == json!(true) => return,
+                Ok(_) => {}
+                Err(e) if is_navigation_race(&e) => {}
+                Err(e) => panic!("Runtime.evaluate failed while waiting for {what}: {e}"),
             }
             if Instant::now() > deadline {
                 let html = self.eval(tab, "document.documentElement.outerHTML");
@@ -209,6 +229,18 @@ impl Browser {
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join(format!("{name}.png")), bytes).unwrap();
     }
+}
+
+/// DevTools errors that mean the page navigated under a running expression.
+fn is_navigation_race(error: &Value) -> bool {
+    let message = error["message"].as_str().unwrap_or_default();
+    [
+        "Inspected target navigated or closed",
+        "Execution context was destroyed",
+        "Cannot find default execution context",
+    ]
+    .iter()
+    .any(|m| message.contains(m))
 }
 
 fn screens_dir() -> PathBuf {
