@@ -21,6 +21,7 @@ use rayon::prelude::*;
 
 use crate::control::{Control, Input};
 use crate::ctx::{Ctx, Findings, Index};
+use crate::outcomes::Outcomes;
 use crate::settings::{Settings, Waiver};
 
 /// One result: a control's evaluation after coverage gating, severity and waivers.
@@ -64,7 +65,7 @@ pub struct ScanResult<'a> {
     /// Controls that ran, in catalogue order.
     pub controls: Vec<&'static Control>,
     /// Results in catalogue order, then in the order each control emitted them.
-    pub outcomes: Vec<Outcome<'a>>,
+    pub outcomes: Outcomes<'a>,
     /// Diagnostics about the scan.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -122,13 +123,7 @@ pub fn evaluate<'a>(
             run_one(control, &ctx, &coverage)
         })
         .collect();
-
-    // One allocation of the final size (flattening would grow the vector by doubling, copying
-    // millions of outcomes several times).
-    let mut outcomes: Vec<Outcome<'a>> = Vec::with_capacity(per_control.iter().map(Vec::len).sum());
-    for control_outcomes in per_control {
-        outcomes.extend(control_outcomes);
-    }
+    let mut outcomes = Outcomes::from_batches(per_control);
     if settings.phi_only {
         outcomes.retain(|o| o.evaluation.subject.phi);
     }
@@ -219,18 +214,15 @@ fn run_one<'a>(
         .unwrap_or(control.meta.severity);
     evaluations
         .into_iter()
-        .map(|evaluation| {
-            let severity = if evaluation.subject.phi {
+        .map(|evaluation| Outcome {
+            control,
+            severity: if evaluation.subject.phi {
                 base.raised()
             } else {
                 base
-            };
-            Outcome {
-                control,
-                evaluation,
-                severity,
-                waiver: None,
-            }
+            },
+            evaluation,
+            waiver: None,
         })
         .collect()
 }
@@ -273,7 +265,7 @@ fn gaps<'a>(control: &Control, ctx: &Ctx<'a>, coverage: &CoverageMap<'a>) -> Vec
 }
 
 fn apply_waivers<'a>(
-    outcomes: &mut [Outcome<'a>],
+    outcomes: &mut Outcomes<'a>,
     settings: &'a Settings,
     diagnostics: &mut Vec<Diagnostic>,
 ) {

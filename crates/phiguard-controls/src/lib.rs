@@ -14,6 +14,7 @@ pub mod controls;
 pub mod coverage;
 pub mod ctx;
 pub mod engine;
+pub mod outcomes;
 pub mod remediation;
 pub mod settings;
 #[cfg(test)]
@@ -23,6 +24,7 @@ pub use catalogue::{CATALOGUE, closest, find, suggest};
 pub use control::{Control, CustomEvaluate, Input, Lifecycle, Meta};
 pub use ctx::{Ctx, Findings};
 pub use engine::{Diagnostic, DiagnosticLevel, Outcome, ScanResult, evaluate};
+pub use outcomes::Outcomes;
 pub use settings::{
     BaaAttestation, RiskAssessmentAttestation, Selection, Settings, Thresholds, Waiver,
 };

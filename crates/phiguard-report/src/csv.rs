@@ -8,10 +8,7 @@
 use std::borrow::Cow;
 use std::io;
 
-use serde::Serialize;
-use serde::ser::SerializeMap;
-
-use crate::wire::{Report, ResultV1};
+use crate::wire::Report;
 
 /// The header row.
 pub const HEADER: [&str; 14] = [
@@ -40,7 +37,7 @@ pub fn render(report: &Report<'_>, out: &mut dyn io::Write) -> io::Result<()> {
     let mut evidence = Vec::new();
     for r in &report.results {
         evidence.clear();
-        serde_json::to_writer(&mut evidence, &EvidenceMap(r))?;
+        serde_json::to_writer(&mut evidence, &r.evidence)?;
         let evidence = String::from_utf8_lossy(&evidence);
         let waiver = r.waiver.as_ref();
         let record: [Cow<'_, str>; 14] = [
@@ -71,18 +68,5 @@ pub fn guard(cell: &str) -> Cow<'_, str> {
         Cow::Owned(format!("'{cell}"))
     } else {
         Cow::Borrowed(cell)
-    }
-}
-
-/// A result's evidence as a JSON object, in the order read.
-struct EvidenceMap<'r, 'a>(&'r ResultV1<'a>);
-
-impl Serialize for EvidenceMap<'_, '_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.0.evidence.len()))?;
-        for (k, v) in &self.0.evidence {
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
     }
 }

@@ -340,7 +340,17 @@ fn escaped(buf: &mut Vec<u8>, bytes: &[u8]) {
 
 #[cfg(test)]
 mod tests {
+    use std::borrow::Cow;
+
     use super::*;
+    use crate::wire::EvidenceV1;
+
+    /// Evidence as a scan's evaluation holds it (`&'static str` keys).
+    static SCAN_EVIDENCE: &[(&str, Value<'static>)] = &[
+        ("versioning", Value::Str(Cow::Borrowed("Suspended"))),
+        ("mfa_delete", Value::Null),
+        ("rules", Value::Int(0)),
+    ];
 
     /// Strings are escaped as serde_json escapes them: every ASCII byte at every position of
     /// the eight-byte words, and non-ASCII text.
@@ -405,8 +415,10 @@ mod tests {
             region: Cow::Borrowed("us-east-1"),
             phi: i.is_multiple_of(5),
             evidence: match i % 4 {
-                0 => Vec::new(),
-                1 => vec![(Cow::Borrowed("a"), Value::Bool(true))],
+                0 if i.is_multiple_of(8) => EvidenceV1::default(),
+                // Borrowed from a scan, as `build` makes it.
+                0 => EvidenceV1::Scan(SCAN_EVIDENCE),
+                1 => vec![(Cow::Borrowed("a"), Value::Bool(true))].into(),
                 2 => vec![
                     (Cow::Borrowed("list"), Value::List(vec![])),
                     (
@@ -417,12 +429,14 @@ mod tests {
                             Value::List(vec![Value::Str(Cow::Borrowed("x\ny\"z"))]),
                         ]),
                     ),
-                ],
+                ]
+                .into(),
                 _ => vec![
                     (Cow::Borrowed("s"), Value::Str(Cow::Borrowed("é\t"))),
                     (Cow::Borrowed("k\"\\ey"), Value::Int(i64::MIN)),
                     (Cow::Borrowed(""), Value::Str(Cow::Borrowed(""))),
-                ],
+                ]
+                .into(),
             },
             reason: Cow::Owned(format!("reason {i}\nsecond line")),
             waiver: i.is_multiple_of(7).then(|| WaiverV1 {
@@ -453,7 +467,7 @@ mod tests {
                 .take(3)
                 .copied()
                 .collect(),
-            outcomes: Vec::new(),
+            outcomes: phiguard_controls::Outcomes::default(),
             diagnostics: Vec::new(),
         };
         let settings = Settings::at(Timestamp::UNIX_EPOCH);

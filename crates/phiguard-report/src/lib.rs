@@ -5,6 +5,7 @@
 pub mod catalog;
 pub mod coverage;
 pub mod csv;
+pub mod evidence;
 pub mod html;
 pub mod html_records;
 pub mod json;

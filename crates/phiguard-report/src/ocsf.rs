@@ -17,12 +17,11 @@
 use std::collections::HashMap;
 use std::io::{self, BufWriter, Write};
 
-use phiguard_model::{SeedArea, Severity, SharedArea, Status, Value};
+use phiguard_model::{SeedArea, Severity, SharedArea, Status};
 use serde::Serialize;
-use serde::ser::SerializeMap;
 
 use crate::view;
-use crate::wire::{ControlInfo, Report, ResultV1, WaiverV1};
+use crate::wire::{ControlInfo, EvidenceV1, Report, ResultV1, WaiverV1};
 
 /// OCSF schema version the events follow.
 pub const OCSF_VERSION: &str = "1.1.0";
@@ -196,26 +195,13 @@ struct Unmapped<'e> {
     control_slug: &'e str,
     phiguard_status: &'static str,
     phi: bool,
-    evidence: Evidence<'e>,
+    evidence: &'e EvidenceV1<'e>,
     #[serde(skip_serializing_if = "Option::is_none")]
     waiver: Option<&'e WaiverV1>,
     #[serde(skip_serializing_if = "Option::is_none")]
     seed_area: Option<SeedArea>,
     #[serde(skip_serializing_if = "Option::is_none")]
     shared_area: Option<SharedArea>,
-}
-
-/// Evidence as a JSON object, in the order read.
-struct Evidence<'e>(&'e [(std::borrow::Cow<'e, str>, Value<'e>)]);
-
-impl Serialize for Evidence<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (k, v) in self.0 {
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
-    }
 }
 
 fn event<'e>(
@@ -306,7 +292,7 @@ fn event<'e>(
             control_slug: &r.control_slug,
             phiguard_status: r.status.as_str(),
             phi: r.phi,
-            evidence: Evidence(&r.evidence),
+            evidence: &r.evidence,
             waiver: r.waiver.as_ref(),
             seed_area: info.map(|c| c.seed_area),
             shared_area: info.map(|c| c.shared_area),

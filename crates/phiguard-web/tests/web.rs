@@ -910,7 +910,9 @@ async fn stored_result_rows_render_the_same_as_the_report() {
         // through `serde_json::Value` has it sorted by key (a known difference of the
         // fallback path), so compare with the row's evidence sorted.
         let mut r: phiguard_report::wire::ResultV1<'_> = serde_json::from_str(&json).unwrap();
-        r.evidence.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut evidence = r.evidence.to_vec();
+        evidence.sort_by(|a, b| a.0.cmp(&b.0));
+        r.evidence = evidence.into();
         let json = serde_json::to_string(&r).unwrap();
         assert_eq!(
             pages::finding_from_row(&ix, &json).unwrap(),

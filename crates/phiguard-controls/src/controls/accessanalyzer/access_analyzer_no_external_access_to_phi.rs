@@ -1,7 +1,6 @@
-use std::collections::HashMap;
-
 use phiguard_model::{GLOBAL, ResourceKind};
 
+use crate::ctx::FastMap;
 use crate::prelude::*;
 
 control! {
@@ -65,30 +64,34 @@ fn is_identity(kind: ResourceKind) -> bool {
 }
 
 fn evaluate<'a>(ctx: &Ctx<'a>, out: &mut Findings<'a>) {
-    // Analyzers of external access per account, in inventory order (for global resources).
-    let mut by_account: HashMap<&'a str, Vec<(&'a Resource, &'a AccessAnalyzer)>> = HashMap::new();
+    // Analyzers of external access per account (for global resources) and per account and
+    // region, in inventory order; built once, borrowed by every resource.
+    type Analyzers<'a> = Vec<(&'a Resource, &'a AccessAnalyzer)>;
+    let mut by_account: FastMap<&'a str, Analyzers<'a>> = FastMap::default();
+    let mut by_place: FastMap<(&'a str, &'a str), Analyzers<'a>> = FastMap::default();
     for (r, a) in ctx.access_analyzers() {
         if a.analyzes_external_access() {
             by_account
                 .entry(r.account.as_str())
                 .or_default()
                 .push((r, a));
+            by_place
+                .entry((r.account.as_str(), r.region.as_str()))
+                .or_default()
+                .push((r, a));
         }
     }
+    let none: Analyzers<'a> = Vec::new();
     for (resource, phi) in ctx.all_resources() {
         if !phi || is_identity(resource.kind()) {
             continue;
         }
-        let analyzers: Vec<(&'a Resource, &'a AccessAnalyzer)> = if resource.region == GLOBAL {
-            by_account
-                .get(resource.account.as_str())
-                .cloned()
-                .unwrap_or_default()
+        let analyzers = if resource.region == GLOBAL {
+            by_account.get(resource.account.as_str())
         } else {
-            ctx.access_analyzers_in(&resource.account, &resource.region)
-                .filter(|(_, a)| a.analyzes_external_access())
-                .collect()
-        };
+            by_place.get(&(resource.account.as_str(), resource.region.as_str()))
+        }
+        .unwrap_or(&none);
         let subject = ctx.subject(resource);
         if analyzers.is_empty() {
             out.error(
@@ -101,11 +104,16 @@ fn evaluate<'a>(ctx: &Ctx<'a>, out: &mut Findings<'a>) {
             );
             continue;
         }
-        let object_prefix = format!("{}/", resource.arn);
+        // The resource itself, or an object in it (`arn/...`).
+        let about = |finding: &str| {
+            finding
+                .strip_prefix(resource.arn.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        };
         let findings: Vec<String> = analyzers
             .iter()
             .flat_map(|(_, a)| a.active_findings.iter())
-            .filter(|f| f.resource == resource.arn || f.resource.starts_with(&object_prefix))
+            .filter(|f| about(&f.resource))
             .map(|f| {
                 let public = if f.is_public { "public, " } else { "" };
                 format!("{public}to {} (finding {})", f.principals.join(", "), f.id)
@@ -168,6 +176,10 @@ mod tests {
                 vec![
                     finding("arn:aws:s3:::phi-shared", true),
                     finding("arn:aws:s3:::public-site", true),
+                    // An object in a PHI bucket counts against the bucket; a bucket whose
+                    // name merely starts with a PHI bucket's does not.
+                    finding("arn:aws:s3:::phi-shared/exports/2026.csv", false),
+                    finding("arn:aws:s3:::phi-clean-archive", true),
                 ],
             ))
             .run(&CONTROL);

@@ -1,8 +1,7 @@
-use std::collections::{BTreeMap, HashMap};
-
 use phiguard_model::kinds::{BackupPlan, BackupSelection};
 
 use crate::controls::cloudwatch::filter_pattern::glob;
+use crate::ctx::FastMap;
 use crate::prelude::*;
 
 control! {
@@ -118,8 +117,9 @@ fn short_id(arn: &str) -> &str {
 }
 
 fn evaluate<'a>(ctx: &Ctx<'a>, out: &mut Findings<'a>) {
-    let mut plans: BTreeMap<(&'a str, &'a str), Vec<(&'a Resource, &'a BackupPlan)>> =
-        BTreeMap::new();
+    // Lookup-only maps (never iterated), hashed with foldhash: a million lookups.
+    let mut plans: FastMap<(&'a str, &'a str), Vec<(&'a Resource, &'a BackupPlan)>> =
+        FastMap::default();
     for (r, plan) in ctx.backup_plans() {
         plans
             .entry((r.account.as_str(), r.region.as_str()))
@@ -128,7 +128,7 @@ fn evaluate<'a>(ctx: &Ctx<'a>, out: &mut Findings<'a>) {
     }
     let instances: Vec<&'a Resource> = ctx.ec2_instances().map(|(r, _)| r).collect();
     // Instances by (account, region, instance id), to follow a volume's attachments.
-    let mut by_id: HashMap<(&'a str, &'a str, &'a str), &'a Resource> = HashMap::new();
+    let mut by_id: FastMap<(&'a str, &'a str, &'a str), &'a Resource> = FastMap::default();
     for r in &instances {
         for id in [Some(short_id(&r.arn)), r.name.as_deref()]
             .into_iter()

@@ -1,3 +1,4 @@
+use crate::ctx::FastMap;
 use crate::prelude::*;
 
 control! {
@@ -48,6 +49,19 @@ control! {
 }
 
 fn evaluate<'a>(ctx: &Ctx<'a>, out: &mut Findings<'a>) {
+    // Managed nodes by (account, region, instance id), the first one wins: searching the
+    // place's nodes for every instance was quadratic in the instances of a region.
+    let mut nodes: FastMap<(&'a str, &'a str, &'a str), &'a SsmManagedInstance> =
+        FastMap::default();
+    for (r, node) in ctx.ssm_managed_instances() {
+        nodes
+            .entry((
+                r.account.as_str(),
+                r.region.as_str(),
+                node.instance_id.as_str(),
+            ))
+            .or_insert(node);
+    }
     for (resource, instance) in ctx.ec2_instances() {
         let subject = ctx.subject(resource);
         if instance.state != "running" {
@@ -59,16 +73,13 @@ fn evaluate<'a>(ctx: &Ctx<'a>, out: &mut Findings<'a>) {
             continue;
         }
         let id = resource.arn.rsplit('/').next().unwrap_or_default();
-        let node = ctx
-            .ssm_managed_instances_in(&resource.account, &resource.region)
-            .find(|(_, n)| n.instance_id == id);
-        match node {
+        match nodes.get(&(resource.account.as_str(), resource.region.as_str(), id)) {
             None => out.fail(
                 subject,
                 "is not a Systems Manager managed node",
                 evidence!["managed" => false],
             ),
-            Some((_, node)) => out.check(
+            Some(node) => out.check(
                 subject,
                 node.ping_status == "Online",
                 "is a managed node and online",
