@@ -1,9 +1,8 @@
-use std::collections::HashMap;
-
 use phiguard_model::policy::{Effect, Principal, Statement, resource_matches};
 use phiguard_model::{PolicyDocument, ResourceKind};
 
 use crate::controls::iam::{granted, identity_subject, managed_policy_document, phi_accounts};
+use crate::ctx::FastMap;
 use crate::prelude::*;
 
 /// Actions that read or write the data in a PHI store (objects, items, rows, ciphertext).
@@ -239,7 +238,8 @@ fn judge<'a>(
 
 fn evaluate<'a>(ctx: &Ctx<'a>, out: &mut Findings<'a>) {
     let phi = phi_accounts(ctx);
-    let mut phi_arns: HashMap<&'a str, Vec<&'a str>> = HashMap::new();
+    // Lookup-only maps (never iterated): foldhash.
+    let mut phi_arns: FastMap<&'a str, Vec<&'a str>> = FastMap::default();
     for (resource, is_phi) in ctx.all_resources() {
         let identity = matches!(
             resource.kind(),
@@ -255,7 +255,7 @@ fn evaluate<'a>(ctx: &Ctx<'a>, out: &mut Findings<'a>) {
                 .push(resource.arn.as_str());
         }
     }
-    let groups: HashMap<(&str, &str), &'a Resource> = ctx
+    let groups: FastMap<(&str, &str), &'a Resource> = ctx
         .iam_groups()
         .filter_map(|(r, _)| Some(((r.account.as_str(), r.name.as_deref()?), r)))
         .collect();

@@ -88,7 +88,8 @@ fn evaluate<'a>(ctx: &Ctx<'a>, out: &mut Findings<'a>) {
             Some(_) => {}
         }
     }
-    let mut accounts_with_phi: HashSet<&str> = HashSet::new();
+    // Lookup-only (never iterated): foldhash.
+    let mut accounts_with_phi: HashSet<&str, foldhash::fast::RandomState> = HashSet::default();
     for arn in order {
         let Some(resource) = by_arn.get(arn).copied() else {
             continue;
