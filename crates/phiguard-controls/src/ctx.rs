@@ -42,6 +42,9 @@ type Places<'a> = FastMap<&'a str, FastMap<&'a str, Vec<u32>>>;
 /// iterate one where order could reach the output).
 pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
+/// A hash set for lookups only (see [`FastMap`]).
+pub(crate) type FastSet<T> = HashSet<T, foldhash::fast::RandomState>;
+
 impl<'a> Index<'a> {
     /// Builds the per-kind index, PHI flags and PHI accounts in one pass, and the coverage
     /// lookup.

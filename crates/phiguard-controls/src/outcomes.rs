@@ -12,24 +12,22 @@ use crate::engine::Outcome;
 pub struct Outcomes<'a> {
     /// One vector per control that ran, in catalogue order.
     batches: Vec<Vec<Outcome<'a>>>,
-    len: usize,
 }
 
 impl<'a> Outcomes<'a> {
     /// The results of each control, in catalogue order.
     pub fn from_batches(batches: Vec<Vec<Outcome<'a>>>) -> Outcomes<'a> {
-        let len = batches.iter().map(Vec::len).sum();
-        Outcomes { batches, len }
+        Outcomes { batches }
     }
 
     /// The number of results.
     pub fn len(&self) -> usize {
-        self.len
+        self.batches.iter().map(Vec::len).sum()
     }
 
     /// Whether there is no result.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.batches.iter().all(Vec::is_empty)
     }
 
     /// Every result, in order.
@@ -53,7 +51,6 @@ impl<'a> Outcomes<'a> {
         for batch in &mut self.batches {
             batch.retain(&mut keep);
         }
-        self.len = self.batches.iter().map(Vec::len).sum();
     }
 }
 

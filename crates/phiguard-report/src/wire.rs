@@ -389,25 +389,25 @@ pub struct DiagnosticV1 {
 
 /// The number of distinct subject ids, on every core and without a set of strings (which
 /// costs a cache miss and a probe per id: over a second at a million resources). Each id is
-/// hashed where it lies, the (hash, address, length) triples sorted, and each run of equal
+/// hashed where it lies, the ids sorted by (hash, address, length), and each run of equal
 /// hashes counted: equal address and length mean equal text, different ones are compared as
 /// text, so a hash collision cannot merge two ids. The count is exactly that of a set of
 /// strings.
 fn distinct_subjects(outcomes: &phiguard_controls::Outcomes<'_>) -> usize {
     let hasher = foldhash::fast::FixedState::with_seed(0x5eed);
-    let mut ids: Vec<(u64, usize, &str)> = Vec::with_capacity(outcomes.len());
+    let mut ids: Vec<(u64, &str)> = Vec::with_capacity(outcomes.len());
     for batch in outcomes.batches() {
         ids.par_extend(batch.par_iter().map(|o| {
             let id = o.evaluation.subject.id.as_ref();
-            (hasher.hash_one(id), id.as_ptr() as usize, id)
+            (hasher.hash_one(id), id)
         }));
     }
-    ids.par_sort_unstable_by_key(|(hash, address, id)| (*hash, *address, id.len()));
+    ids.par_sort_unstable_by_key(|(hash, id)| (*hash, id.as_ptr() as usize, id.len()));
     ids.chunk_by(|a, b| a.0 == b.0)
         .map(|run| {
             // Nearly always one text at one address; otherwise the few distinct ones.
             let mut texts: Vec<&str> = Vec::new();
-            for (_, _, id) in run {
+            for (_, id) in run {
                 if !texts.iter().any(|t| std::ptr::eq(*t, *id) || t == id) {
                     texts.push(id);
                 }

@@ -171,15 +171,22 @@ impl Browser {
     }
 
     fn eval(&mut self, tab: &Tab, js: &str) -> Value {
-        let r = self.call(
+        self.try_eval(tab, js)
+            .unwrap_or_else(|e| panic!("Runtime.evaluate failed: {e}"))
+    }
+
+    /// Evaluates `js` in the tab's page; a DevTools error is handed back, an exception in
+    /// the page panics.
+    fn try_eval(&mut self, tab: &Tab, js: &str) -> Result<Value, Value> {
+        let r = self.try_call(
             Some(&tab.session),
             "Runtime.evaluate",
             json!({"expression": js, "returnByValue": true, "awaitPromise": true}),
-        );
+        )?;
         if let Some(e) = r.get("exceptionDetails") {
             panic!("{js}: {e}");
         }
-        r["result"]["value"].clone()
+        Ok(r["result"]["value"].clone())
     }
 
     fn wait(&mut self, tab: &Tab, condition: &str, what: &str) {
@@ -190,12 +197,8 @@ impl Browser {
             );
             // A page that navigates (a form submit, app.js reloading) while the
             // expression runs destroys its context: that is "not yet", not a failure.
-            match self.try_call(
-                Some(&tab.session),
-                "Runtime.evaluate",
-                json!({"expression": js, "returnByValue": true}),
-            ) {
-                Ok(r) if r["result"]["value"] == json!(true) => return,
+            match self.try_eval(tab, &js) {
+                Ok(Value::Bool(true)) => return,
                 Ok(_) => {}
                 Err(e) if is_navigation_race(&e) => {}
                 Err(e) => panic!("Runtime.evaluate failed while waiting for {what}: {e}"),

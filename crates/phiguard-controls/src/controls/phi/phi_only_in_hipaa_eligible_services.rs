@@ -1,9 +1,8 @@
-use std::collections::HashSet;
-
 use phiguard_model::Details;
 use phiguard_model::arn::Arn;
 use phiguard_model::eligible::{self, Eligibility};
 
+use crate::ctx::{FastMap, FastSet};
 use crate::prelude::*;
 
 control! {
@@ -72,7 +71,7 @@ fn namespace(resource: &Resource) -> Option<(&str, &str)> {
 fn evaluate<'a>(ctx: &Ctx<'a>, out: &mut Findings<'a>) {
     // PHI resources once per ARN, preferring the typed one, in inventory order.
     let mut order: Vec<&'a str> = Vec::new();
-    let mut by_arn: crate::ctx::FastMap<&'a str, &'a Resource> = Default::default();
+    let mut by_arn: FastMap<&'a str, &'a Resource> = FastMap::default();
     for (resource, phi) in ctx.all_resources() {
         if !phi {
             continue;
@@ -89,7 +88,7 @@ fn evaluate<'a>(ctx: &Ctx<'a>, out: &mut Findings<'a>) {
         }
     }
     // Lookup-only (never iterated): foldhash.
-    let mut accounts_with_phi: HashSet<&str, foldhash::fast::RandomState> = HashSet::default();
+    let mut accounts_with_phi: FastSet<&str> = FastSet::default();
     for arn in order {
         let Some(resource) = by_arn.get(arn).copied() else {
             continue;
